@@ -1,0 +1,105 @@
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from .managers import UserManager
+
+TIMEZONE_CHOICES = sorted((name, name.replace("_", " ")) for name in zoneinfo.available_timezones())
+
+
+class User(AbstractUser):
+    """A person who logs in with their email address (unique whatever its letter case)."""
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="accounts_user_email_ci_unique",
+                violation_error_message="A user with this email address already exists.",
+            )
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        profile = getattr(self, "profile", None)
+        if profile is not None and profile.display_name:
+            return profile.display_name
+        full = self.get_full_name()
+        return full or self.email.split("@")[0]
+
+
+class CefrLevel(models.TextChoices):
+    A1 = "A1", "A1 – Beginner"
+    A2 = "A2", "A2 – Elementary"
+    B1 = "B1", "B1 – Intermediate"
+    B2 = "B2", "B2 – Upper intermediate"
+    C1 = "C1", "C1 – Advanced"
+    C2 = "C2", "C2 – Proficient"
+
+
+def photo_upload_to(instance, filename):
+    return f"profiles/photos/{instance.user_id}/{filename}"
+
+
+def video_upload_to(instance, filename):
+    return f"profiles/videos/{instance.user_id}/{filename}"
+
+
+class Profile(models.Model):
+    """Everything public or personal about a user beyond their login."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    display_name = models.CharField(max_length=80, blank=True)
+    timezone = models.CharField(
+        max_length=64,
+        choices=TIMEZONE_CHOICES,
+        default="Europe/Paris",
+        help_text="Times on the site are shown in this zone.",
+    )
+    photo = models.ImageField(upload_to=photo_upload_to, blank=True)
+    bio = models.TextField(blank=True, max_length=2000)
+    favourite_books = models.TextField("French books", blank=True, max_length=1000)
+    favourite_films = models.TextField("French films", blank=True, max_length=1000)
+    favourite_words = models.TextField("French words", blank=True, max_length=1000)
+    favourite_songs = models.TextField("French songs", blank=True, max_length=1000)
+    # Students
+    cefr_level = models.CharField("CEFR level", max_length=2, choices=CefrLevel.choices, blank=True)
+    learning_goals = models.TextField(blank=True, max_length=2000)
+    # Teachers
+    intro_video = models.FileField(upload_to=video_upload_to, blank=True)
+    languages = models.CharField(
+        "languages spoken", max_length=200, blank=True, help_text="For example: French, English"
+    )
+    price_override_cents = models.PositiveIntegerField(
+        "lesson price override (cents)",
+        null=True,
+        blank=True,
+        help_text="Leave empty to use the site's lesson price.",
+    )
+    slug = models.SlugField(max_length=80, unique=True, null=True, blank=True)
+
+    def __str__(self):
+        return self.display_name or str(self.user_id)
+
+    def get_absolute_url(self):
+        if self.slug:
+            return reverse("accounts:teacher_detail", kwargs={"slug": self.slug})
+        return reverse("accounts:student_detail", kwargs={"pk": self.user_id})

@@ -1,0 +1,32 @@
+"""Load demo content idempotently: running it twice changes nothing the second time."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+# Each app owns a `demo.load(log)` that creates its own content with get_or_create.
+DEMO_LOADERS = (
+    "accounts.demo.load",
+    "cms_pages.demo.load",
+    "booking.demo.load",
+    "commerce.demo.load",
+)
+
+
+class Command(BaseCommand):
+    help = "Create demo pages, users, teachers, offers and bookings (idempotent)."
+
+    def handle(self, *args, **options):
+        logins = []
+        with transaction.atomic():
+            for dotted in DEMO_LOADERS:
+                try:
+                    loader = import_string(dotted)
+                except ImportError:
+                    continue
+                logins.extend(loader(self.stdout.write) or [])
+        self.stdout.write(self.style.SUCCESS("Demo content is ready."))
+        if logins:
+            self.stdout.write("Demo logins (open http://127.0.0.1:8000):")
+            for role, email, password in logins:
+                self.stdout.write(f"  {role:<8} {email:<32} password: {password}")

@@ -1,0 +1,46 @@
+"""Production: every secret from the environment, HTTPS only, hardened headers.
+
+The app refuses to start when a required variable is missing, when DEBUG is on, or when the
+development payment provider is selected.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import DEBUG, PAYMENT_PROVIDER, SECRET_KEY, env, env_bool, env_int
+
+if DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off in production.")
+if not SECRET_KEY or len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("SECRET_KEY must be set (50+ characters) in production.")
+if not env("DATABASE_URL"):
+    raise ImproperlyConfigured("DATABASE_URL must be set in production.")
+if PAYMENT_PROVIDER == "development":
+    raise ImproperlyConfigured(
+        "The development payment provider cannot run in production: set STRIPE_SECRET_KEY, "
+        "STRIPE_PUBLISHABLE_KEY and STRIPE_WEBHOOK_SECRET."
+    )
+for _name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"):
+    if not env(_name):
+        raise ImproperlyConfigured(f"{_name} must be set in production.")
+
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# HTTPS and cookies
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SECURE = True
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's preview frames our own pages; nobody else may.
