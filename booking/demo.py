@@ -1,0 +1,5 @@
+"""Demo content for booking (idempotent)."""
+
+
+def load(log):
+    return []

@@ -1,0 +1,5 @@
+"""Demo content for cms_pages (idempotent)."""
+
+
+def load(log):
+    return []

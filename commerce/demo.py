@@ -1,0 +1,5 @@
+"""Demo content for commerce (idempotent)."""
+
+
+def load(log):
+    return []

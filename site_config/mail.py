@@ -1,0 +1,52 @@
+"""Templated emails sent in background tasks.
+
+Call ``send_templated_email.enqueue(...)`` inside ``transaction.on_commit`` so an email goes
+out only for changes that were really saved. Arguments must be JSON-serialisable because the
+production task backend stores them in the database.
+"""
+
+import base64
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django_tasks import task
+
+
+def build_email(template_prefix, context, to, *, attachments=(), headers=None):
+    """Render ``<prefix>_subject.txt``, ``<prefix>.txt`` and optional ``<prefix>.html``."""
+    context = {"site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
+    body = render_to_string(f"{template_prefix}.txt", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=list(to),
+        headers=headers or {},
+    )
+    try:
+        html = render_to_string(f"{template_prefix}.html", context)
+    except Exception:  # noqa: BLE001 - the HTML part is optional
+        html = None
+    if html:
+        message.attach_alternative(html, "text/html")
+    for filename, content_b64, mimetype in attachments:
+        message.attach(filename, base64.b64decode(content_b64), mimetype)
+    return message
+
+
+@task()
+def send_templated_email(template_prefix, context, to, attachments=(), headers=None):
+    """Background task: render and send one email.
+
+    ``attachments`` is a list of ``(filename, base64 content, mimetype)`` triples.
+    """
+    build_email(template_prefix, context, to, attachments=attachments, headers=headers).send()
+
+
+def encode_attachment(filename, content, mimetype):
+    """Make an attachment triple for ``send_templated_email`` from bytes or text."""
+    if isinstance(content, str):
+        content = content.encode()
+    return (filename, base64.b64encode(content).decode("ascii"), mimetype)
