@@ -1,5 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "cms_pages"
 
-urlpatterns = []
+urlpatterns = [
+    path("", include("cms_pages.community_urls")),
+]

@@ -1,0 +1,1 @@
+"""Wagtail admin for testimonials, reviews and the newsletter."""

@@ -1,0 +1,3 @@
+"""URLs of the community features (testimonials, reviews, newsletter)."""
+
+urlpatterns = []
