@@ -83,10 +83,14 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "storages",
+    "csp",
 ]
 
 MIDDLEWARE = [
+    "site_config.request_logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -258,13 +262,62 @@ CURRENCY = "EUR"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "site_config.request_logging.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "site_config.request_logging.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env("LOG_FORMAT", "plain"),
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
         "django.db.backends": {"level": "WARNING"},
+        "petit_talk.request": {"level": env("REQUEST_LOG_LEVEL", "INFO")},
     },
 }
+
+# Content-Security-Policy (django-csp; Django 5.2 has no built-in CSP). Stripe.js is the only
+# foreign origin, and only because checkout needs it. The Wagtail admin sets its own inline
+# scripts and styles, so it is excluded from the public-site policy.
+_MEDIA_ORIGINS = []
+if AWS_STORAGE_BUCKET_NAME:
+    _MEDIA_ORIGINS.append(
+        f"https://{AWS_S3_CUSTOM_DOMAIN}"
+        if AWS_S3_CUSTOM_DOMAIN
+        else (AWS_S3_ENDPOINT_URL or f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com")
+    )
+STRIPE_JS_ORIGIN = "https://js.stripe.com"
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", STRIPE_JS_ORIGIN],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *_MEDIA_ORIGINS],
+        "media-src": ["'self'", *_MEDIA_ORIGINS],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'", "https://api.stripe.com"],
+        "frame-src": [STRIPE_JS_ORIGIN, "https://hooks.stripe.com"],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+PERMISSIONS_POLICY = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "usb": [],
+    "payment": ["self", STRIPE_JS_ORIGIN],
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "SAMEORIGIN"
