@@ -103,3 +103,26 @@ class Profile(models.Model):
         if self.slug:
             return reverse("accounts:teacher_detail", kwargs={"slug": self.slug})
         return reverse("accounts:student_detail", kwargs={"pk": self.user_id})
+
+
+class TeacherManager(UserManager):
+    """Only users in the Teachers group (active or not: deactivated teachers keep history)."""
+
+    use_in_migrations = False
+
+    def get_queryset(self):
+        from .roles import TEACHERS
+
+        return super().get_queryset().filter(groups__name=TEACHERS).select_related("profile")
+
+
+class Teacher(User):
+    """A proxy of ``User`` so admins manage teachers in their own Wagtail listing."""
+
+    objects = TeacherManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "teacher"
+        verbose_name_plural = "teachers"
+        ordering = ["profile__display_name", "email"]

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db.models.signals import post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .models import Profile
 
@@ -12,3 +12,9 @@ def ensure_profile(sender, instance, created, raw=False, **kwargs):
         return
     if created:
         Profile.objects.get_or_create(user=instance)
+
+
+# Sent inside the erasing transaction with ``user`` (still holding its data) and ``email``
+# (the original address). Receivers anonymise their own rows; they must not delete
+# records needed for accounting.
+user_erased = Signal()

@@ -5,3 +5,10 @@ class BookingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "booking"
     verbose_name = "Booking"
+
+    def ready(self):
+        from accounts.exports import register_exporter
+
+        from .exports import export_bookings
+
+        register_exporter("bookings")(export_bookings)

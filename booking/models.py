@@ -1,6 +1,16 @@
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.utils import timezone
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+from accounts import roles
+
+from .exceptions import InvalidTransition, SlotTaken
 
 
 @register_setting(icon="date")
@@ -25,6 +35,14 @@ class BookingSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "booking settings"
+
+    @classmethod
+    def current(cls):
+        """The settings of the default site (defaults when no site exists yet)."""
+        from wagtail.models import Site
+
+        site = Site.objects.filter(is_default_site=True).first()
+        return cls.for_site(site) if site else cls()
 
 
 class Weekday(models.IntegerChoices):
@@ -107,8 +125,57 @@ ACTIVE_STATUSES = (
 )
 
 
+# When a transition is refused because of the current status, the user reads this verb.
+_ACTION_WORDS = {
+    BookingStatus.PAID: "marked as paid",
+    BookingStatus.CONFIRMED: "confirmed",
+    BookingStatus.COMPLETED: "completed",
+    BookingStatus.EXPIRED: "expired",
+    BookingStatus.REMOVED: "removed from the basket",
+    BookingStatus.DECLINED: "declined",
+    BookingStatus.CANCELLED: "cancelled",
+}
+
+
+class BookingQuerySet(models.QuerySet):
+    def occupying(self, now=None):
+        """Bookings that occupy their slot at ``now`` (lapsed holds do not)."""
+        now = now or timezone.now()
+        return self.filter(is_active=True).exclude(
+            status=BookingStatus.HELD, hold_expires_at__lte=now
+        )
+
+    def overlapping(self, start, end):
+        return self.filter(start__lt=end, end__gt=start)
+
+    def for_teacher(self, teacher):
+        return self.filter(teacher=teacher)
+
+    def for_student(self, student):
+        return self.filter(student=student)
+
+    def in_basket(self, student, now=None):
+        """The student's held bookings whose hold has not lapsed: the basket's lessons."""
+        now = now or timezone.now()
+        return self.filter(student=student, status=BookingStatus.HELD, hold_expires_at__gt=now)
+
+    def upcoming(self, now=None):
+        return self.filter(end__gt=now or timezone.now()).order_by("start")
+
+    def past(self, now=None):
+        return self.filter(end__lte=now or timezone.now()).order_by("-start")
+
+    def with_people(self):
+        return self.select_related("teacher__profile", "student__profile")
+
+
 class Booking(models.Model):
-    """One lesson between a student and a teacher, stored in UTC."""
+    """One lesson between a student and a teacher, stored in UTC.
+
+    Status changes only through the transition methods below: each checks who may make it,
+    keeps ``is_active`` in step, records a ``BookingEvent``, sends ``booking_transitioned``
+    and queues the emails once the transaction commits.
+    """
 
     teacher = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="teaching_bookings"
@@ -128,8 +195,11 @@ class Booking(models.Model):
     goal = models.TextField("lesson goal", blank=True, max_length=1000)
     price_cents = models.PositiveIntegerField()
     teacher_message = models.TextField(blank=True, max_length=1000)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BookingQuerySet.as_manager()
 
     class Meta:
         ordering = ["start"]
@@ -139,6 +209,286 @@ class Booking(models.Model):
                 name="booking_end_after_start",
             ),
         ]
+        indexes = [
+            models.Index(fields=["teacher", "start"]),
+            models.Index(fields=["student", "start"]),
+        ]
 
     def __str__(self):
         return f"Lesson {self.pk} ({self.get_status_display()})"
+
+    # Reading ----------------------------------------------------------------------------
+
+    @property
+    def hold_seconds_left(self):
+        if self.status != BookingStatus.HELD or not self.hold_expires_at:
+            return 0
+        return max(0, int((self.hold_expires_at - timezone.now()).total_seconds()))
+
+    @property
+    def hold_minutes_left(self):
+        return (self.hold_seconds_left + 59) // 60
+
+    def cancellation_deadline(self, booking_settings=None):
+        booking_settings = booking_settings or BookingSettings.current()
+        return self.start - timedelta(hours=booking_settings.cancellation_hours)
+
+    def student_may_cancel(self, now=None, booking_settings=None):
+        """Students cancel paid or confirmed lessons up to the cancellation notice before."""
+        now = now or timezone.now()
+        return self.status in (
+            BookingStatus.PAID,
+            BookingStatus.CONFIRMED,
+        ) and now <= self.cancellation_deadline(booking_settings)
+
+    # Transitions ------------------------------------------------------------------------
+
+    def mark_paid(self, by=None):
+        """held → paid (payment received). Commerce calls it with ``by=None``; admins may too.
+
+        A hold that expired while the student was paying is revived if its slot is still
+        free; otherwise ``SlotTaken`` is raised so the payment can be refunded.
+        """
+        if by is not None and not roles.is_admin(by):
+            raise PermissionDenied("Only the payment system or an admin can mark a lesson paid.")
+
+        def revive_if_free(locked, now):
+            if locked.status != BookingStatus.EXPIRED:
+                return
+            from .services import expire_holds
+
+            expire_holds(now=now)
+            clash = (
+                Booking.objects.occupying(now)
+                .overlapping(locked.start, locked.end)
+                .filter(Q(teacher_id=locked.teacher_id) | Q(student_id=locked.student_id))
+                .exclude(pk=locked.pk)
+            )
+            if clash.exists():
+                raise SlotTaken()
+
+        return self._transition(
+            BookingStatus.PAID,
+            by=by,
+            allowed_from=(BookingStatus.HELD, BookingStatus.EXPIRED),
+            check=revive_if_free,
+        )
+
+    def remove(self, by):
+        """held → removed: the student (or an admin) takes the lesson out of the basket."""
+        self._require(by, student=True)
+        return self._transition(BookingStatus.REMOVED, by=by, allowed_from=(BookingStatus.HELD,))
+
+    def expire(self, now=None):
+        """held → expired: the hold lapsed (run by ``expire_holds``)."""
+        return self._transition(
+            BookingStatus.EXPIRED, by=None, allowed_from=(BookingStatus.HELD,), now=now
+        )
+
+    def confirm(self, by, message=""):
+        """paid → confirmed by the lesson's teacher (or an admin)."""
+        self._require(by, teacher=True)
+        return self._transition(
+            BookingStatus.CONFIRMED,
+            by=by,
+            allowed_from=(BookingStatus.PAID,),
+            note=message,
+            changes={"teacher_message": message},
+        )
+
+    def decline(self, by, message=""):
+        """paid → declined by the lesson's teacher (or an admin); the student is refunded."""
+        self._require(by, teacher=True)
+        return self._transition(
+            BookingStatus.DECLINED,
+            by=by,
+            allowed_from=(BookingStatus.PAID,),
+            note=message,
+            refund=True,
+            changes={"teacher_message": message},
+        )
+
+    def cancel(self, by, reason="", refund=None, now=None):
+        """paid/confirmed → cancelled.
+
+        The student may cancel their own lesson up to ``cancellation_hours`` before it starts
+        (full refund). An admin may cancel at any time and chooses the refund (default: yes).
+        """
+        now = now or timezone.now()
+        if roles.is_admin(by):
+            refund = True if refund is None else bool(refund)
+        elif by is not None and by.pk == self.student_id:
+            booking_settings = BookingSettings.current()
+            if self.status in (BookingStatus.PAID, BookingStatus.CONFIRMED) and (
+                now > self.cancellation_deadline(booking_settings)
+            ):
+                hours = booking_settings.cancellation_hours
+                raise InvalidTransition(
+                    f"Lessons can only be cancelled up to {hours} hours before they start."
+                )
+            refund = True
+        else:
+            raise PermissionDenied("Only the student or an admin can cancel this lesson.")
+        return self._transition(
+            BookingStatus.CANCELLED,
+            by=by,
+            allowed_from=(BookingStatus.PAID, BookingStatus.CONFIRMED),
+            note=reason,
+            reason=reason,
+            refund=refund,
+            now=now,
+        )
+
+    def complete(self, now=None):
+        """confirmed → completed once the lesson's end has passed (run by ``complete_lessons``)."""
+        now = now or timezone.now()
+
+        def ended(locked, _now):
+            if locked.end > now:
+                raise InvalidTransition("A lesson can only be completed after it has ended.")
+
+        return self._transition(
+            BookingStatus.COMPLETED,
+            by=None,
+            allowed_from=(BookingStatus.CONFIRMED,),
+            check=ended,
+            now=now,
+        )
+
+    def extend_hold(self, until):
+        """Keep a held slot reserved until ``until`` (checkout in progress). Never shortens."""
+        with transaction.atomic():
+            locked = Booking.objects.select_for_update().get(pk=self.pk)
+            if locked.status != BookingStatus.HELD:
+                raise InvalidTransition(
+                    "This lesson is no longer in the basket, so its hold cannot be extended."
+                )
+            if locked.hold_expires_at is None or until > locked.hold_expires_at:
+                locked.hold_expires_at = until
+                locked.save(update_fields=["hold_expires_at", "updated_at"])
+        self.hold_expires_at = locked.hold_expires_at
+        return self
+
+    # Internals ---------------------------------------------------------------------------
+
+    def _require(self, by, *, student=False, teacher=False):
+        """Raise PermissionDenied unless ``by`` is an admin or the booking's student/teacher."""
+        if roles.is_admin(by):
+            return
+        if by is not None and getattr(by, "is_authenticated", False):
+            if student and by.pk == self.student_id:
+                return
+            if teacher and by.pk == self.teacher_id:
+                return
+        who = "the student" if student else "the teacher"
+        raise PermissionDenied(f"Only {who} of this lesson or an admin can do this.")
+
+    def _transition(
+        self,
+        new_status,
+        *,
+        by,
+        allowed_from,
+        note="",
+        reason="",
+        refund=None,
+        changes=None,
+        check=None,
+        now=None,
+    ):
+        from .notifications import queue_transition_emails
+        from .signals import booking_transitioned
+
+        now = now or timezone.now()
+        with transaction.atomic():
+            locked = Booking.objects.select_for_update().get(pk=self.pk)
+            old_status = locked.status
+            if old_status not in allowed_from:
+                raise InvalidTransition(
+                    f"This lesson is {locked.get_status_display().lower()}, so it cannot be "
+                    f"{_ACTION_WORDS[new_status]}."
+                )
+            if check is not None:
+                check(locked, now)
+            locked.status = new_status
+            locked.is_active = new_status in ACTIVE_STATUSES
+            for field, value in (changes or {}).items():
+                setattr(locked, field, value)
+            fields = ["status", "is_active", "updated_at", *(changes or {})]
+            try:
+                with transaction.atomic():
+                    locked.save(update_fields=fields)
+            except IntegrityError as exc:
+                # Only reviving an expired hold can make a booking active again.
+                raise SlotTaken() from exc
+            BookingEvent.objects.create(
+                booking=locked,
+                from_status=old_status,
+                to_status=new_status,
+                by=by if getattr(by, "is_authenticated", False) else None,
+                at=now,
+                note=note,
+            )
+            booking_transitioned.send(
+                sender=Booking,
+                booking=locked,
+                old_status=old_status,
+                new_status=new_status,
+                by=by,
+                reason=reason,
+                refund=refund,
+            )
+            queue_transition_emails(locked, old_status, new_status, note=note)
+        for field in ("status", "is_active", "updated_at", *(changes or {})):
+            setattr(self, field, getattr(locked, field))
+        return self
+
+
+class BookingEvent(models.Model):
+    """One line of a booking's history: who changed its status, when, and why."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=12, choices=BookingStatus.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=BookingStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty when the system made the change.",
+    )
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status or 'new'} → {self.to_status} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class CalendarToken(models.Model):
+    """The secret in a user's private calendar feed URL; regenerate or delete to revoke."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Calendar feed of {self.user_id}"
+
+    @classmethod
+    def regenerate(cls, user):
+        """Give ``user`` a new secret; the old feed URL stops working at once."""
+        token, _ = cls.objects.update_or_create(
+            user=user,
+            defaults={"token": secrets.token_urlsafe(32), "created_at": timezone.now()},
+        )
+        return token
+
+    @classmethod
+    def revoke(cls, user):
+        cls.objects.filter(user=user).delete()

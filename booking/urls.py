@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "booking"
 
-urlpatterns = []
+urlpatterns = [
+    path("book/", views.book, name="book"),
+    path("bookings/", views.my_bookings, name="my_bookings"),
+    path("bookings/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("bookings/<int:pk>/remove/", views.remove, name="remove"),
+    path("teacher/", views.teacher_dashboard, name="teacher_dashboard"),
+    path("teacher/availability/", views.availability, name="availability"),
+    path("teacher/bookings/<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("teacher/bookings/<int:pk>/decline/", views.decline, name="decline"),
+    path("calendar/link/", views.calendar_token, name="calendar_token"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+]

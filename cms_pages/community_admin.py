@@ -1,1 +1,315 @@
-"""Wagtail admin for testimonials, reviews and the newsletter."""
+"""Wagtail admin for testimonials, reviews and the newsletter.
+
+Editors and admins moderate testimonials and lesson reviews (status filter, search, bulk
+approve/reject, a dashboard panel counting what waits), manage subscribers (status filter,
+search, CSV export, bulk unsubscribe) and compose and send campaigns with visible progress.
+"""
+
+from django.contrib.admin.utils import quote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.functional import classproperty
+from django.utils.html import format_html
+from django.utils.translation import ngettext
+from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.widgets.button import ListingButton
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
+
+from . import community_signals  # noqa: F401 - registers data exporters and erasure receivers
+from .models import (
+    Campaign,
+    CampaignStatus,
+    Comment,
+    DeliveryStatus,
+    LessonReview,
+    ModerationStatus,
+    Subscriber,
+)
+
+
+def profile_link(user):
+    return format_html(
+        '<a href="{}" target="_blank" rel="noopener">{}</a>',
+        user.profile.get_absolute_url(),
+        user.display_name,
+    )
+
+
+class LinkedUserColumn(Column):
+    """A user shown by display name, linked to their public profile."""
+
+    def get_value(self, instance):
+        user = super().get_value(instance)
+        return profile_link(user) if user is not None else ""
+
+
+class CommentViewSet(SnippetViewSet):
+    model = Comment
+    icon = "openquote"
+    menu_label = "Testimonials"
+    list_display = [
+        "excerpt",
+        LinkedUserColumn("author", label="Author"),
+        "status",
+        "created_at",
+    ]
+    list_filter = ["status"]
+    search_fields = ["text", "author__email", "author__profile__display_name"]
+    search_backend_name = None
+    ordering = ["-created_at"]
+    inspect_view_enabled = True
+    panels = [FieldPanel("author"), FieldPanel("text"), FieldPanel("status")]
+
+    def get_queryset(self, request):
+        return Comment.objects.select_related("author__profile")
+
+
+class LessonReviewViewSet(SnippetViewSet):
+    model = LessonReview
+    icon = "pick"
+    menu_label = "Lesson reviews"
+    list_display = [
+        "stars",
+        LinkedUserColumn("booking.teacher", label="Teacher"),
+        LinkedUserColumn("booking.student", label="Student"),
+        "excerpt",
+        "status",
+        "created_at",
+    ]
+    list_filter = ["status", "rating"]
+    search_fields = ["text", "booking__student__email", "booking__teacher__email"]
+    search_backend_name = None
+    ordering = ["-created_at"]
+    inspect_view_enabled = True
+    panels = [FieldPanel("rating"), FieldPanel("text"), FieldPanel("status")]
+
+    def get_queryset(self, request):
+        return LessonReview.objects.select_related(
+            "booking__teacher__profile", "booking__student__profile"
+        )
+
+
+class SubscriberViewSet(SnippetViewSet):
+    model = Subscriber
+    icon = "mail"
+    menu_label = "Subscribers"
+    list_display = ["email", "status", "source", "consented_at", "confirmed_at"]
+    list_filter = ["status", "source"]
+    search_fields = ["email"]
+    search_backend_name = None
+    list_export = [
+        "email",
+        "status",
+        "source",
+        "consented_at",
+        "ip_address",
+        "confirmed_at",
+        "unsubscribed_at",
+    ]
+    export_filename = "newsletter-subscribers"
+    inspect_view_enabled = True
+    panels = [FieldPanel("email"), FieldPanel("status"), FieldPanel("source")]
+
+
+class CampaignIndexView(IndexView):
+    send_url_name = None
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if instance.status == CampaignStatus.DRAFT and self.user_has_permission("change"):
+            buttons.append(
+                ListingButton(
+                    "Send",
+                    url=reverse(self.send_url_name, args=[quote(instance.pk)]),
+                    icon_name="mail",
+                    priority=5,
+                )
+            )
+        return buttons
+
+
+class CampaignViewSet(SnippetViewSet):
+    model = Campaign
+    icon = "mail"
+    menu_label = "Campaigns"
+    index_view_class = CampaignIndexView
+    list_display = ["subject", "status", "progress_display", "send_requested_at", "finished_at"]
+    list_filter = ["status"]
+    search_fields = ["subject"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "subject",
+        "body",
+        "status",
+        "progress_display",
+        "send_requested_at",
+        "finished_at",
+    ]
+    panels = [FieldPanel("subject"), FieldPanel("body")]
+
+    def get_queryset(self, request):
+        return Campaign.objects.annotate(
+            delivery_count=Count("deliveries"),
+            sent_count=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.SENT)),
+        )
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(send_url_name=self.get_url_name("send"), **kwargs)
+
+    def send_view(self, request, pk):
+        """GET: confirm; POST: queue the background job (once) that mails every confirmed
+        subscriber."""
+        if not self.permission_policy.user_has_permission(request.user, "change"):
+            raise PermissionDenied
+        campaign = get_object_or_404(Campaign, pk=pk)
+        index_url = reverse(self.get_url_name("list"))
+        if request.method == "POST":
+            if campaign.start_sending(by=request.user):
+                messages.success(request, f"Sending “{campaign.subject}” to every subscriber.")
+            else:
+                messages.warning(request, f"“{campaign.subject}” has already been sent.")
+            return redirect(index_url)
+        return TemplateResponse(
+            request,
+            "cms_pages/community/admin/confirm_send.html",
+            {"campaign": campaign, "index_url": index_url, "header_icon": self.icon},
+        )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("send/<str:pk>/", self.send_view, name="send"),
+        ]
+
+
+class CommunityViewSetGroup(SnippetViewSetGroup):
+    menu_label = "Community"
+    menu_icon = "group"
+    menu_order = 250
+    items = (CommentViewSet, LessonReviewViewSet, SubscriberViewSet, CampaignViewSet)
+
+
+register_snippet(CommunityViewSetGroup)
+
+
+class ModerateBulkAction(SnippetBulkAction):
+    """Approve or reject many testimonials or reviews at once."""
+
+    template_name = "cms_pages/community/admin/confirm_bulk_moderate.html"
+    new_status = None
+
+    @classproperty
+    def models(cls):
+        return [Comment, LessonReview]
+
+    def check_perm(self, obj):
+        return self.permission_policy.user_has_permission_for_instance(
+            self.request.user, "change", obj
+        )
+
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "user": self.request.user}
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        model = kwargs["self"].model
+        count = model.moderate([obj.pk for obj in objects], cls.new_status, by=user)
+        return count, 0
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "action_label": self.display_name}
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext(
+            "%(count)d item %(verb)s.", "%(count)d items %(verb)s.", num_parent_objects
+        ) % {"count": num_parent_objects, "verb": self.past_tense}
+
+
+@hooks.register("register_bulk_action")
+class ApproveBulkAction(ModerateBulkAction):
+    display_name = "Approve"
+    action_type = "approve"
+    aria_label = "Approve selected items"
+    action_priority = 10
+    new_status = ModerationStatus.APPROVED
+    past_tense = "approved"
+
+
+@hooks.register("register_bulk_action")
+class RejectBulkAction(ModerateBulkAction):
+    display_name = "Reject"
+    action_type = "reject"
+    aria_label = "Reject selected items"
+    action_priority = 20
+    new_status = ModerationStatus.REJECTED
+    past_tense = "rejected"
+
+
+@hooks.register("register_bulk_action")
+class UnsubscribeBulkAction(SnippetBulkAction):
+    display_name = "Unsubscribe"
+    action_type = "unsubscribe"
+    aria_label = "Unsubscribe selected subscribers"
+    template_name = "cms_pages/community/admin/confirm_bulk_moderate.html"
+    action_priority = 20
+
+    @classproperty
+    def models(cls):
+        return [Subscriber]
+
+    def check_perm(self, obj):
+        return self.permission_policy.user_has_permission_for_instance(
+            self.request.user, "change", obj
+        )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "action_label": self.display_name}
+
+    @classmethod
+    def execute_action(cls, objects, **kwargs):
+        for subscriber in objects:
+            subscriber.unsubscribe()
+        return len(objects), 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext(
+            "%(count)d subscriber unsubscribed.",
+            "%(count)d subscribers unsubscribed.",
+            num_parent_objects,
+        ) % {"count": num_parent_objects}
+
+
+class PendingModerationPanel(Component):
+    """Dashboard: how many testimonials and reviews wait for a decision."""
+
+    name = "community_pending"
+    template_name = "cms_pages/community/admin/pending_panel.html"
+    order = 90
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context.update(
+            pending_comments=Comment.objects.pending().count(),
+            pending_reviews=LessonReview.objects.pending().count(),
+            comments_url=reverse(Comment.snippet_viewset.get_url_name("list")) + "?status=pending",
+            reviews_url=reverse(LessonReview.snippet_viewset.get_url_name("list"))
+            + "?status=pending",
+        )
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_pending_moderation_panel(request, panels):
+    policy = Comment.snippet_viewset.permission_policy
+    if policy.user_has_permission(request.user, "change"):
+        panels.append(PendingModerationPanel())

@@ -12,6 +12,16 @@ class TestimonialsBlock(blocks.StructBlock):
         icon = "openquote"
         label = "Testimonials"
 
+    def get_context(self, value, parent_context=None):
+        """The ``count`` newest approved testimonials (pending and rejected never show)."""
+        from .models import Comment
+
+        context = super().get_context(value, parent_context=parent_context)
+        context["comments"] = list(
+            Comment.objects.approved().select_related("author__profile")[: value["count"]]
+        )
+        return context
+
 
 class NewsletterBlock(blocks.StructBlock):
     heading = blocks.CharBlock(default="Get French tips in your inbox")

@@ -1,19 +1,45 @@
-from django.db import connection
-from django.http import JsonResponse
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.template import loader
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET
+
+from site_config.health import check_services
+
+# Paths no search engine needs: private, per-user or state-changing pages.
+ROBOTS_DISALLOW = (
+    "/admin/",
+    "/accounts/",
+    "/basket/",
+    "/checkout/",
+    "/bookings/",
+    "/book/",
+    "/profile/",
+    "/teacher/",
+    "/students/",
+    "/calendar/",
+    "/newsletter/",
+    "/comments/",
+    "/stripe/",
+    "/healthz",
+)
 
 
 @never_cache
 def healthz(request):
-    """200 when the database answers, 503 otherwise (for load balancers)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # noqa: BLE001 - any database failure means unhealthy
-        return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """200 when the database and the cache answer, 503 otherwise (for load balancers)."""
+    healthy, details = check_services()
+    return JsonResponse(details, status=200 if healthy else 503)
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def robots_txt(request):
+    """Crawlers may read everything public; the sitemap lists it."""
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
+    lines += ["", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 def page_not_found(request, exception=None):
@@ -21,4 +47,6 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    """Branded 500 page rendered without context processors: the database may be down."""
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render({"STATIC_URL": settings.STATIC_URL}))

@@ -10,3 +10,10 @@ class OffersBlock(blocks.StructBlock):
         template = "commerce/blocks/offers.html"
         icon = "tag"
         label = "Current offers"
+
+    def get_context(self, value, parent_context=None):
+        from .offers import current_offers
+
+        context = super().get_context(value, parent_context=parent_context)
+        context["offers"] = list(current_offers().prefetch_related("image__renditions"))
+        return context

@@ -1,1 +1,313 @@
+"""Offers, orders, payments and refunds. Every amount is an integer number of euro cents."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from .money import format_cents
+
+
+class OfferKind(models.TextChoices):
+    PERCENTAGE = "percentage", "Percentage off"
+    FIXED = "fixed", "Fixed amount off"
+    BUNDLE = "bundle", "Buy N lessons, get M free"
+
+
+class Offer(models.Model):
+    """A discount editors run on the site: automatic, or applied by entering its promo code.
+
+    ``value`` means a percentage (1–100) for percentage offers and an amount in cents for
+    fixed offers; bundle offers use ``bundle_buy`` and ``bundle_free`` instead.
+    """
+
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True, max_length=1000)
+    image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=12, choices=OfferKind.choices, default=OfferKind.PERCENTAGE)
+    value = models.PositiveIntegerField(
+        default=0,
+        blank=True,
+        help_text="Percentage offers: 1 to 100. Fixed offers: amount in cents (500 = €5.00). "
+        "Bundle offers: leave at 0.",
+    )
+    bundle_buy = models.PositiveSmallIntegerField(
+        "bundle: lessons bought (N)", null=True, blank=True
+    )
+    bundle_free = models.PositiveSmallIntegerField(
+        "bundle: lessons free (M)", null=True, blank=True
+    )
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(null=True, blank=True, help_text="Empty: no end date.")
+    active = models.BooleanField(default=True)
+    code = models.CharField(
+        "promo code",
+        max_length=40,
+        blank=True,
+        help_text="Leave empty for an automatic offer. Codes are not case-sensitive.",
+    )
+    max_redemptions = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Paid orders allowed in total. Empty: unlimited."
+    )
+    per_student_limit = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Paid orders allowed per student. Empty: unlimited."
+    )
+    first_order_only = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-starts_at", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("code"),
+                condition=~models.Q(code=""),
+                name="commerce_offer_code_ci_unique",
+                violation_error_message="Another offer already uses this promo code.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        self.code = (self.code or "").strip()
+        if self.kind == OfferKind.PERCENTAGE and not 1 <= (self.value or 0) <= 100:
+            errors["value"] = "A percentage must be between 1 and 100."
+        if self.kind == OfferKind.FIXED and (self.value or 0) <= 0:
+            errors["value"] = "The amount off must be above zero (in cents: 500 = €5.00)."
+        if self.kind == OfferKind.BUNDLE:
+            if not self.bundle_buy or self.bundle_buy < 1:
+                errors["bundle_buy"] = "A bundle needs at least 1 lesson bought."
+            if not self.bundle_free or self.bundle_free < 1:
+                errors["bundle_free"] = "A bundle needs at least 1 free lesson."
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = "The offer must end after it starts."
+        if self.max_redemptions == 0:
+            errors["max_redemptions"] = "Leave empty for unlimited, or enter at least 1."
+        if self.per_student_limit == 0:
+            errors["per_student_limit"] = "Leave empty for unlimited, or enter at least 1."
+        if (
+            self.code
+            and Offer.objects.exclude(pk=self.pk).filter(code__iexact=self.code).exists()
+        ):
+            errors["code"] = "Another offer already uses this promo code."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def summary(self):
+        """A short human label: "20% off", "€5.00 off", "Buy 5, get 1 free"."""
+        if self.kind == OfferKind.PERCENTAGE:
+            return f"{self.value}% off"
+        if self.kind == OfferKind.FIXED:
+            return f"{format_cents(self.value)} off"
+        return f"Buy {self.bundle_buy}, get {self.bundle_free} free"
+
+    def is_running(self, now):
+        return (
+            self.active
+            and self.starts_at <= now
+            and (self.ends_at is None or self.ends_at > now)
+        )
+
+
+class OrderStatus(models.TextChoices):
+    OPEN = "open", "Open (awaiting payment)"
+    PAID = "paid", "Paid"
+    FAILED = "failed", "Failed"
+    REFUNDED = "refunded", "Refunded"
+    PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+
+
+PAID_STATUSES = (OrderStatus.PAID, OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED)
+
+
+class Order(models.Model):
+    """What a student pays for at checkout. One open order per student at most.
+
+    Amounts are recomputed from the database at every checkout; a failed payment leaves the
+    order open with ``failure_reason`` set so the student can try again.
+    """
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+    )
+    status = models.CharField(
+        max_length=20, choices=OrderStatus.choices, default=OrderStatus.OPEN, db_index=True
+    )
+    subtotal_cents = models.PositiveIntegerField(default=0)
+    discount_cents = models.PositiveIntegerField(default=0)
+    total_cents = models.PositiveIntegerField(default=0)
+    currency = models.CharField(max_length=3, default="EUR")
+    offer = models.ForeignKey(
+        Offer, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+    )
+    promo_code = models.CharField(max_length=40, blank=True)
+    payment_provider = models.CharField(max_length=20, blank=True)
+    payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    intent_version = models.PositiveIntegerField(default=0)
+    failure_reason = models.CharField(max_length=500, blank=True)
+    billing_name = models.CharField(max_length=120, blank=True)
+    billing_email = models.EmailField(blank=True)
+    billing_country = models.CharField(max_length=2, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student"],
+                condition=models.Q(status="open"),
+                name="commerce_one_open_order_per_student",
+            )
+        ]
+
+    def __str__(self):
+        return f"Order {self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("commerce:order_receipt", kwargs={"pk": self.pk})
+
+    @property
+    def refunded_cents(self):
+        return sum(
+            r.amount_cents for r in self.refunds.all() if r.status == RefundStatus.SUCCEEDED
+        )
+
+    def refresh_refund_status(self):
+        """Paid orders become refunded or partially refunded as refunds succeed."""
+        if self.status not in PAID_STATUSES:
+            return
+        refunded = self.refunded_cents
+        if refunded <= 0:
+            self.status = OrderStatus.PAID
+        elif refunded >= self.total_cents:
+            self.status = OrderStatus.REFUNDED
+        else:
+            self.status = OrderStatus.PARTIALLY_REFUNDED
+        self.save(update_fields=["status", "updated_at"])
+
+
+class OrderItem(models.Model):
+    """One booked lesson in an order, with its price and its share of the discount."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    booking = models.ForeignKey(
+        "booking.Booking", on_delete=models.PROTECT, related_name="order_items"
+    )
+    price_cents = models.PositiveIntegerField()
+    discount_cents = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["booking__start"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "booking"], name="commerce_item_once")
+        ]
+
+    def __str__(self):
+        return f"{self.booking} in {self.order}"
+
+    @property
+    def paid_cents(self):
+        return self.price_cents - self.discount_cents
+
+
+class PaymentStatus(models.TextChoices):
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class Payment(models.Model):
+    """Money received (or a failed attempt) for an order, as reported by the provider."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+    provider = models.CharField(max_length=20)
+    intent_id = models.CharField(max_length=255)
+    charge_id = models.CharField(max_length=255, blank=True)
+    amount_cents = models.PositiveIntegerField()
+    status = models.CharField(max_length=12, choices=PaymentStatus.choices)
+    failure_message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intent_id"],
+                condition=models.Q(status="succeeded"),
+                name="commerce_one_success_per_intent",
+            )
+        ]
+
+    def __str__(self):
+        return f"{format_cents(self.amount_cents)} {self.get_status_display()}"
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class Refund(models.Model):
+    """Money given back. Created pending, then sent to the provider after the commit."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    item = models.ForeignKey(
+        OrderItem, null=True, blank=True, on_delete=models.PROTECT, related_name="refunds"
+    )
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="refunds"
+    )
+    amount_cents = models.PositiveIntegerField()
+    reason = models.CharField(max_length=300)
+    status = models.CharField(
+        max_length=12, choices=RefundStatus.choices, default=RefundStatus.PENDING
+    )
+    provider_refund_id = models.CharField(max_length=255, blank=True)
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    failure_message = models.CharField(max_length=500, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"Refund {format_cents(self.amount_cents)} ({self.get_status_display()})"
+
+
+class OfferRedemption(models.Model):
+    """An offer used by a paid order (counted for max redemptions and per-student limits)."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="redemptions")
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="redemption")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="offer_redemptions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.offer} on {self.order}"
+
+
+class ProcessedStripeEvent(models.Model):
+    """Each webhook event id is handled once; a replay finds its row and does nothing."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.event_id

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "storages",
     "csp",
+    "site_config.apps.SiteConfig",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +102,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "site_config.page_cache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "site_config.urls"
@@ -305,7 +307,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "connect-src": ["'self'", "https://api.stripe.com"],
         "frame-src": [STRIPE_JS_ORIGIN, "https://hooks.stripe.com"],
-        "frame-ancestors": ["'self'"],
+        "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
@@ -320,4 +322,5 @@ PERMISSIONS_POLICY = {
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Nobody frames our pages; Wagtail's preview views opt in to SAMEORIGIN themselves.
+X_FRAME_OPTIONS = "DENY"

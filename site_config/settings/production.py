@@ -43,4 +43,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
-X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's preview frames our own pages; nobody else may.
+# Nobody may frame our pages; Wagtail's preview views opt in to SAMEORIGIN themselves
+# (wagtail.utils.decorators.xframe_options_sameorigin_override).
+X_FRAME_OPTIONS = "DENY"
+
+# Logs: one JSON object per line for the log drain (LOG_FORMAT=plain to read them by eye).
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", "json")  # noqa: F405

@@ -22,3 +22,5 @@ PAYMENT_PROVIDER = "development"
 ACCOUNT_RATE_LIMITS = False
 WAGTAILADMIN_BASE_URL = "http://testserver"
 SITE_URL = WAGTAILADMIN_BASE_URL
+# Cached pages would leak between tests; tests/test_page_cache.py switches it on.
+PAGE_CACHE_ENABLED = False

@@ -10,6 +10,7 @@ DEMO_LOADERS = (
     "cms_pages.demo.load",
     "booking.demo.load",
     "commerce.demo.load",
+    "cms_pages.community_demo.load",
 )
 
 

@@ -1,0 +1,108 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from . import roles
+from .forms import DeleteAccountForm, ProfileForm
+from .selectors import (
+    active_teachers,
+    format_eur,
+    get_active_student,
+    get_active_teacher,
+    teacher_price_cents,
+)
+from .services import erase_user, export_user_data
+
+
+def teacher_list(request):
+    teachers = list(active_teachers())
+    return render(request, "accounts/teacher_list.html", {"teachers": teachers})
+
+
+def teacher_detail(request, slug):
+    teacher = get_active_teacher(slug)
+    price = format_eur(teacher_price_cents(teacher, request))
+    return render(
+        request,
+        "accounts/teacher_detail.html",
+        {
+            "teacher": teacher,
+            "profile": teacher.profile,
+            "price": price,
+            "languages": teacher_languages(teacher.profile),
+            "canonical_url": request.build_absolute_uri(teacher.profile.get_absolute_url()),
+        },
+    )
+
+
+def teacher_languages(profile):
+    return [part.strip() for part in profile.languages.split(",") if part.strip()]
+
+
+@login_required
+def student_detail(request, pk):
+    student = get_active_student(pk)
+    return render(
+        request, "accounts/student_detail.html", {"student": student, "profile": student.profile}
+    )
+
+
+@login_required
+def profile(request):
+    user = request.user
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "profile": user.profile,
+            "is_student": roles.is_student(user),
+            "is_teacher": roles.is_teacher(user),
+            "public_url": user.profile.get_absolute_url()
+            if roles.is_student(user) or roles.is_teacher(user)
+            else "",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    form = ProfileForm(
+        request.POST or None, request.FILES or None, instance=request.user.profile, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile has been saved.")
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+@login_required
+def data_export(request):
+    """GET shows nothing new: the download is a plain attachment of the user's own data."""
+    payload = json.dumps(export_user_data(request.user), cls=DjangoJSONEncoder, indent=2)
+    response = HttpResponse(payload, content_type="application/json")
+    stamp = timezone.now().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="petit-talk-data-{stamp}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        erase_user(request.user)
+        logout(request)
+        messages.success(request, "Your account has been deleted and your personal data erased.")
+        return redirect("/")
+    return render(request, "accounts/account_delete.html", {"form": form})
+

@@ -1,0 +1,141 @@
+"""Wagtail admin views for bookings: inspect with history, and transitions as actions."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView
+from wagtail.admin.ui.components import Component
+from wagtail.admin.views.generic import InspectView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from accounts import roles
+
+from .exceptions import BookingError
+from .models import Booking, BookingStatus
+
+# action → (button label, method call, which statuses allow it)
+ADMIN_ACTIONS = {
+    "mark_paid": ("Mark as paid", (BookingStatus.HELD, BookingStatus.EXPIRED)),
+    "confirm": ("Confirm", (BookingStatus.PAID,)),
+    "decline": ("Decline (refund)", (BookingStatus.PAID,)),
+    "cancel": ("Cancel", (BookingStatus.PAID, BookingStatus.CONFIRMED)),
+    "remove": ("Remove from basket", (BookingStatus.HELD,)),
+    "complete": ("Mark as completed", (BookingStatus.CONFIRMED,)),
+}
+
+
+def actions_for(booking):
+    return [
+        (name, label)
+        for name, (label, allowed) in ADMIN_ACTIONS.items()
+        if booking.status in allowed
+    ]
+
+
+class HistoryPanel(Component):
+    template_name = "booking/admin/history_panel.html"
+
+    def __init__(self, booking, url_namespace):
+        self.booking = booking
+        self.url_namespace = url_namespace
+
+    def get_context_data(self, parent_context=None):
+        return {
+            "events": self.booking.events.select_related("by__profile"),
+            "actions": [
+                (label, reverse(f"{self.url_namespace}:action", args=(self.booking.pk, name)))
+                for name, label in actions_for(self.booking)
+            ],
+        }
+
+
+class BookingInspectView(InspectView):
+    url_namespace = None
+
+    def get_fields(self):
+        return [
+            "start",
+            "end",
+            "teacher",
+            "student",
+            "status",
+            "hold_expires_at",
+            "goal",
+            "price_cents",
+            "teacher_message",
+            "reminder_sent_at",
+            "created_at",
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["history_panel"] = HistoryPanel(self.object, self.url_namespace)
+        return context
+
+
+class ActionForm(forms.Form):
+    note = forms.CharField(
+        label="Reason or message (optional; sent to the people concerned)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    refund = forms.BooleanField(label="Refund the student", required=False, initial=True)
+
+
+class BookingActionView(WagtailAdminTemplateMixin, FormView):
+    """Confirm and run one transition as the admin; errors come back as messages."""
+
+    template_name = "booking/admin/action.html"
+    form_class = ActionForm
+    url_namespace = None
+    header_icon = "date"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not roles.is_admin(request.user):
+            raise PermissionDenied
+        self.booking = get_object_or_404(Booking.objects.with_people(), pk=kwargs["pk"])
+        self.action = kwargs["action"]
+        if self.action not in ADMIN_ACTIONS:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return f"{ADMIN_ACTIONS[self.action][0]}: {self.booking}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            booking=self.booking,
+            action=self.action,
+            action_label=ADMIN_ACTIONS[self.action][0],
+            inspect_url=self.inspect_url(),
+        )
+        return context
+
+    def inspect_url(self):
+        return reverse(f"{self.url_namespace}:inspect", args=(self.booking.pk,))
+
+    def form_valid(self, form):
+        note = form.cleaned_data["note"]
+        by = self.request.user
+        booking = self.booking
+        calls = {
+            "mark_paid": lambda: booking.mark_paid(by=by),
+            "confirm": lambda: booking.confirm(by=by, message=note),
+            "decline": lambda: booking.decline(by=by, message=note),
+            "cancel": lambda: booking.cancel(
+                by=by, reason=note, refund=form.cleaned_data["refund"]
+            ),
+            "remove": lambda: booking.remove(by=by),
+            "complete": lambda: booking.complete(now=timezone.now()),
+        }
+        try:
+            calls[self.action]()
+        except (BookingError, PermissionDenied) as error:
+            messages.error(self.request, str(error))
+        else:
+            messages.success(self.request, f"{booking}: done.")
+        return redirect(self.inspect_url())

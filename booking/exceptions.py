@@ -1,0 +1,28 @@
+"""Errors the booking engine raises; messages are written for the person who sees them."""
+
+
+class BookingError(Exception):
+    """Base class: ``str(error)`` is a sentence that can be shown to the user."""
+
+    default_message = "This booking could not be made."
+
+    def __init__(self, message=None):
+        super().__init__(message or self.default_message)
+
+
+class SlotUnavailable(BookingError):
+    """The requested time is not a bookable slot (past, off-grid, outside availability...)."""
+
+    default_message = "This time is not available. Please pick another time."
+
+
+class SlotTaken(SlotUnavailable):
+    """Somebody else holds or booked the slot (possibly a split second earlier)."""
+
+    default_message = "Sorry, this slot was just taken. Please pick another time."
+
+
+class InvalidTransition(BookingError):
+    """The booking's current status does not allow the requested change."""
+
+    default_message = "This change is not possible for this booking."

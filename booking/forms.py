@@ -1,0 +1,114 @@
+from datetime import datetime
+from itertools import pairwise
+
+from django import forms
+
+from .models import Weekday
+
+
+class HoldForm(forms.Form):
+    """The slot a student picked (an ISO UTC time from the page) and their lesson goal."""
+
+    slot = forms.CharField(
+        error_messages={"required": "Please pick a time for your lesson."}, max_length=40
+    )
+    goal = forms.CharField(
+        label="What would you like to work on?",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_slot(self):
+        try:
+            value = datetime.fromisoformat(self.cleaned_data["slot"])
+        except ValueError:
+            value = None
+        if value is None or value.tzinfo is None:
+            raise forms.ValidationError("This time is not available. Please pick another time.")
+        return value
+
+
+class TeacherMessageForm(forms.Form):
+    message = forms.CharField(
+        label="Message to the student (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(required=False, max_length=1000)
+
+
+class WindowForm(forms.Form):
+    weekday = forms.TypedChoiceField(
+        label="Day", choices=[("", "Choose a day"), *Weekday.choices], coerce=int
+    )
+    start_time = forms.TimeField(label="From", widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(label="To", widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            raise forms.ValidationError(
+                f"A window must end after it starts ({start:%H:%M}–{end:%H:%M})."
+            )
+        return data
+
+
+class BaseWindowFormSet(forms.BaseFormSet):
+    def windows(self):
+        """The filled-in, not-deleted rows as (weekday, start, end)."""
+        rows = []
+        for form in self.forms:
+            if not form.has_changed() or self._should_delete_form(form):
+                continue
+            data = form.cleaned_data
+            rows.append((data["weekday"], data["start_time"], data["end_time"]))
+        return rows
+
+    def clean(self):
+        if any(self.errors):
+            return
+        rows = sorted(self.windows())
+        for (day_a, start_a, end_a), (day_b, start_b, end_b) in pairwise(rows):
+            if day_a == day_b and start_b < end_a:
+                raise forms.ValidationError(
+                    f"{Weekday(day_a).label}: {start_a:%H:%M}–{end_a:%H:%M} overlaps "
+                    f"{start_b:%H:%M}–{end_b:%H:%M}. Windows on the same day must not overlap."
+                )
+
+
+WindowFormSet = forms.formset_factory(
+    WindowForm, formset=BaseWindowFormSet, extra=1, can_delete=True, max_num=70
+)
+
+
+class TimeOffForm(forms.Form):
+    start_date = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label="Last day", widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label="Note (optional)", required=False, max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            raise forms.ValidationError("Time off must end on or after its first day.")
+        return data
+
+
+class BaseTimeOffFormSet(forms.BaseFormSet):
+    def ranges(self):
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if form.has_changed() and not self._should_delete_form(form)
+        ]
+
+
+TimeOffFormSet = forms.formset_factory(
+    TimeOffForm, formset=BaseTimeOffFormSet, extra=1, can_delete=True, max_num=100
+)

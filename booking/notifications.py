@@ -1,0 +1,165 @@
+"""Emails and calendar (.ics) files for bookings.
+
+Each transition queues its emails with ``transaction.on_commit`` so nothing is sent for a
+change that rolls back. Emails go through ``site_config.mail.send_templated_email`` (a
+django-tasks task); each carries an .ics attachment whose UID is stable per booking, so
+calendar apps update or cancel the same event.
+"""
+
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from site_config.mail import encode_attachment, send_templated_email
+
+from .models import BookingStatus
+
+PRODID = "-//Petit Talk//Lessons//EN"
+ORGANIZER = "mailto:hello@petittalk.example"
+
+# new status → [(recipient side, email template name, iTIP method)]
+TRANSITION_EMAILS = {
+    BookingStatus.PAID: [
+        ("student", "paid_student", "REQUEST"),
+        ("teacher", "paid_teacher", "REQUEST"),
+    ],
+    BookingStatus.CONFIRMED: [
+        ("student", "confirmed_student", "REQUEST"),
+        ("teacher", "confirmed_teacher", "REQUEST"),
+    ],
+    BookingStatus.DECLINED: [("student", "declined_student", "CANCEL")],
+    BookingStatus.CANCELLED: [
+        ("student", "cancelled_student", "CANCEL"),
+        ("teacher", "cancelled_teacher", "CANCEL"),
+    ],
+}
+REMINDER_EMAILS = [
+    ("student", "reminder_student", "REQUEST"),
+    ("teacher", "reminder_teacher", "REQUEST"),
+]
+
+
+def booking_uid(booking):
+    return f"booking-{booking.pk}@petittalk.example"
+
+
+def _zone_of(user):
+    try:
+        return ZoneInfo(user.profile.timezone)
+    except Exception:  # noqa: BLE001 - an unknown zone name falls back to UTC
+        return UTC
+
+
+def format_local(moment, user):
+    """``Monday 3 March 2025, 14:00 (Europe/Paris)`` in ``user``'s zone."""
+    zone = _zone_of(user)
+    local = moment.astimezone(zone)
+    return f"{date_format(local, 'l j F Y, H:i')} ({zone.key if hasattr(zone, 'key') else 'UTC'})"
+
+
+def lesson_event(booking, *, cancelled=False, attendee=None):
+    event = Event()
+    event.add("uid", booking_uid(booking))
+    event.add("dtstamp", timezone.now().astimezone(UTC))
+    event.add("dtstart", booking.start.astimezone(UTC))
+    event.add("dtend", booking.end.astimezone(UTC))
+    event.add(
+        "summary",
+        f"French lesson: {booking.student.display_name} with {booking.teacher.display_name}",
+    )
+    if booking.goal:
+        event.add("description", f"Lesson goal: {booking.goal}")
+    event.add("sequence", int(booking.updated_at.timestamp()) if booking.updated_at else 0)
+    if cancelled:
+        event.add("status", "CANCELLED")
+    elif booking.status == BookingStatus.CONFIRMED:
+        event.add("status", "CONFIRMED")
+    else:
+        event.add("status", "TENTATIVE")
+    organizer = vCalAddress(ORGANIZER)
+    organizer.params["cn"] = vText("Petit Talk")
+    event["organizer"] = organizer
+    if attendee is not None:
+        address = vCalAddress(f"mailto:{attendee.email}")
+        address.params["cn"] = vText(attendee.display_name)
+        event.add("attendee", address)
+    return event
+
+
+def build_calendar(events, *, method=None, name=None):
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    if method:
+        calendar.add("method", method)
+    if name:
+        calendar.add("x-wr-calname", name)
+    for event in events:
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def booking_ics(booking, method="REQUEST", attendee=None):
+    cancelled = method == "CANCEL"
+    return build_calendar(
+        [lesson_event(booking, cancelled=cancelled, attendee=attendee)], method=method
+    )
+
+
+def _email_args(booking, side, template, method, note=""):
+    recipient = booking.student if side == "student" else booking.teacher
+    other = booking.teacher if side == "student" else booking.student
+    context = {
+        "recipient_name": recipient.display_name,
+        "other_name": other.display_name,
+        "when": format_local(booking.start, recipient),
+        "goal": booking.goal,
+        "note": note,
+        "status": booking.get_status_display(),
+        "dashboard_path": "/bookings/" if side == "student" else "/teacher/",
+    }
+    attachment = encode_attachment(
+        "lesson.ics",
+        booking_ics(booking, method, attendee=recipient),
+        f"text/calendar; method={method}; charset=utf-8",
+    )
+    return {
+        "template_prefix": f"booking/email/{template}",
+        "context": context,
+        "to": [recipient.email],
+        "attachments": [attachment],
+    }
+
+
+def _queue(messages):
+    def send():
+        for kwargs in messages:
+            send_templated_email.enqueue(**kwargs)
+
+    if messages:
+        transaction.on_commit(send)
+
+
+def queue_transition_emails(booking, old_status, new_status, note=""):
+    """Queue the emails that tell the student and/or teacher about a status change."""
+    plan = TRANSITION_EMAILS.get(new_status, [])
+    _queue([_email_args(booking, side, template, method, note) for side, template, method in plan])
+
+
+def queue_reminder_emails(booking):
+    _queue([_email_args(booking, side, t, method) for side, t, method in REMINDER_EMAILS])
+
+
+def feed_for(user, bookings):
+    """A user's private calendar feed (their paid, confirmed and completed lessons)."""
+    events = [lesson_event(b) for b in bookings]
+    return build_calendar(events, method="PUBLISH", name=f"Petit Talk – {user.display_name}")
+
+
+def feed_url(token):
+    return f"{settings.SITE_URL.rstrip('/')}/calendar/{token.token}.ics"

@@ -1,0 +1,141 @@
+"""Booking rules that touch several rows: holding a slot and the periodic jobs.
+
+Public API (commerce codes against it): ``hold_slot``, ``lesson_price_cents``,
+``expire_holds``, ``complete_lessons``, ``send_reminders``; the exceptions live in
+``booking.exceptions``; the per-booking transitions are methods of ``booking.models.Booking``.
+"""
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts import roles
+
+from .exceptions import InvalidTransition, SlotTaken, SlotUnavailable
+from .models import Booking, BookingEvent, BookingSettings, BookingStatus
+from .slots import is_available
+
+
+def lesson_price_cents(teacher, booking_settings=None):
+    """The teacher's own price if they have one, else the site's lesson price."""
+    override = teacher.profile.price_override_cents
+    if override is not None:
+        return override
+    return (booking_settings or BookingSettings.current()).lesson_price_cents
+
+
+def hold_slot(student, teacher, start, goal="", now=None):
+    """Reserve ``start`` with ``teacher`` for ``student``: a HELD booking until the hold lapses.
+
+    In one transaction: lapsed holds are expired, the slot is checked against every
+    availability rule, then the booking is inserted. The database constraint (PostgreSQL
+    exclusion constraint, SQLite trigger under an IMMEDIATE transaction) has the last word:
+    losing a race raises ``SlotTaken``. Every other refusal raises ``SlotUnavailable`` with a
+    sentence for the student.
+    """
+    now = now or timezone.now()
+    if not roles.is_student(student):
+        raise SlotUnavailable("Only students can book lessons.")
+    if student.pk == teacher.pk:
+        raise SlotUnavailable("You cannot book a lesson with yourself.")
+    if not (teacher.is_active and roles.is_teacher(teacher)):
+        raise SlotUnavailable("This teacher is not taking bookings.")
+    if start.tzinfo is None:
+        raise SlotUnavailable()
+    if start <= now:
+        raise SlotUnavailable("This time is in the past. Please pick another time.")
+
+    booking_settings = BookingSettings.current()
+    end = start + timedelta(minutes=booking_settings.lesson_minutes)
+    try:
+        with transaction.atomic():
+            expire_holds(now=now)
+            if not is_available(teacher, start, now=now, settings=booking_settings):
+                clash = Booking.objects.occupying(now).overlapping(start, end)
+                if clash.filter(teacher=teacher).exists():
+                    raise SlotTaken()
+                raise SlotUnavailable()
+            if (
+                Booking.objects.occupying(now)
+                .overlapping(start, end)
+                .filter(student=student)
+                .exists()
+            ):
+                raise SlotUnavailable(
+                    "You already have a lesson at this time. Please pick another time."
+                )
+            booking = Booking.objects.create(
+                teacher=teacher,
+                student=student,
+                start=start,
+                end=end,
+                status=BookingStatus.HELD,
+                is_active=True,
+                hold_expires_at=now + timedelta(minutes=booking_settings.hold_minutes),
+                goal=goal,
+                price_cents=lesson_price_cents(teacher, booking_settings),
+            )
+            BookingEvent.objects.create(
+                booking=booking, from_status="", to_status=BookingStatus.HELD, by=student, at=now
+            )
+    except IntegrityError as exc:
+        raise SlotTaken() from exc
+    return booking
+
+
+def expire_holds(now=None):
+    """Turn every lapsed hold into EXPIRED (idempotent). Returns how many changed."""
+    now = now or timezone.now()
+    count = 0
+    stale = Booking.objects.filter(status=BookingStatus.HELD, hold_expires_at__lte=now)
+    for booking in stale:
+        try:
+            # expire() locks the row and re-checks the status, so a hold expired by a
+            # concurrent run is skipped instead of being expired twice.
+            booking.expire(now=now)
+        except InvalidTransition:
+            continue
+        count += 1
+    return count
+
+
+def complete_lessons(now=None):
+    """Confirmed lessons whose end has passed become COMPLETED (idempotent)."""
+    now = now or timezone.now()
+    count = 0
+    for booking in Booking.objects.filter(status=BookingStatus.CONFIRMED, end__lte=now):
+        try:
+            booking.complete(now=now)
+        except InvalidTransition:
+            continue
+        count += 1
+    return count
+
+
+def send_reminders(now=None, lead=timedelta(hours=24)):
+    """Email both sides of each confirmed lesson starting within ``lead``, exactly once.
+
+    The conditional UPDATE on ``reminder_sent_at`` means two runs (even at the same time)
+    send each reminder only once.
+    """
+    from .notifications import queue_reminder_emails
+
+    now = now or timezone.now()
+    count = 0
+    due = Booking.objects.filter(
+        status=BookingStatus.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        start__gt=now,
+        start__lte=now + lead,
+    ).with_people()
+    for booking in due:
+        with transaction.atomic():
+            claimed = Booking.objects.filter(
+                Q(pk=booking.pk), Q(reminder_sent_at__isnull=True)
+            ).update(reminder_sent_at=now)
+            if claimed:
+                queue_reminder_emails(booking)
+                count += 1
+    return count

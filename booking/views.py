@@ -1,0 +1,319 @@
+"""Booking pages: parse, call the rules in services/models, render or redirect."""
+
+from collections import defaultdict
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts import roles
+from accounts.selectors import format_eur
+
+from .exceptions import BookingError
+from .forms import CancelForm, HoldForm, TeacherMessageForm, TimeOffFormSet, WindowFormSet
+from .models import (
+    AvailabilityWindow,
+    Booking,
+    BookingSettings,
+    BookingStatus,
+    CalendarToken,
+    TimeOff,
+)
+from .notifications import feed_for, feed_url
+from .permissions import student_required, teacher_required
+from .selectors import active_teachers
+from .services import hold_slot, lesson_price_cents
+from .slots import available_slots, week_bounds
+
+
+def _zone(user):
+    try:
+        return ZoneInfo(user.profile.timezone)
+    except (ValueError, KeyError):
+        return ZoneInfo("UTC")
+
+
+def after_hold_url():
+    """The basket once commerce provides it; until then "My bookings"."""
+    try:
+        return reverse("commerce:basket")
+    except NoReverseMatch:
+        return reverse("booking:my_bookings")
+
+
+def _week_days(slots, zone, start):
+    """Seven local days from ``start`` with their slots as (value, label) pairs."""
+    by_day = defaultdict(list)
+    for slot in slots:
+        local = slot.astimezone(zone)
+        by_day[local.date()].append((slot.isoformat(), f"{local:%H:%M}"))
+    first = start.astimezone(zone).date()
+    return [
+        (first + timedelta(days=i), by_day.get(first + timedelta(days=i), [])) for i in range(7)
+    ]
+
+
+@student_required
+def book(request):
+    """Pick a teacher, see their free slots week by week in the student's zone, hold one."""
+    booking_settings = BookingSettings.current()
+    teachers = list(active_teachers())
+    slug = request.POST.get("teacher") or request.GET.get("teacher") or ""
+    teacher = next((t for t in teachers if t.profile.slug == slug), None)
+    if slug and teacher is None:
+        messages.error(request, "This teacher cannot be booked. Please choose another teacher.")
+    try:
+        week = int(request.GET.get("week", 0))
+    except ValueError:
+        week = 0
+    week = min(max(week, 0), booking_settings.horizon_weeks)
+    zone = _zone(request.user)
+
+    form = HoldForm(request.POST or None)
+    if request.method == "POST" and teacher is not None and form.is_valid():
+        try:
+            hold_slot(request.user, teacher, form.cleaned_data["slot"], form.cleaned_data["goal"])
+        except BookingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                "The lesson is in your basket. Pay within "
+                f"{booking_settings.hold_minutes} minutes to keep the slot.",
+            )
+            return redirect(after_hold_url())
+
+    days = []
+    if teacher is not None:
+        start, end = week_bounds(zone, week)
+        slots = available_slots(teacher, start, end, viewer=request.user, settings=booking_settings)
+        days = _week_days(slots, zone, start)
+    context = {
+        "teachers": teachers,
+        "teacher": teacher,
+        "price": format_eur(lesson_price_cents(teacher, booking_settings)) if teacher else "",
+        "form": form,
+        "days": days,
+        "week": week,
+        "previous_week": week - 1 if week > 0 else None,
+        "next_week": week + 1 if week < booking_settings.horizon_weeks else None,
+        "zone_name": zone.key,
+        "lesson_minutes": booking_settings.lesson_minutes,
+        "selected_slot": request.POST.get("slot", ""),
+    }
+    return render(request, "booking/book.html", context, status=400 if form.errors else 200)
+
+
+@student_required
+def my_bookings(request):
+    """The student's lessons: basket holds, upcoming lessons, then past and closed ones."""
+    now = timezone.now()
+    booking_settings = BookingSettings.current()
+    bookings = list(Booking.objects.for_student(request.user).with_people())
+    open_statuses = (BookingStatus.HELD, BookingStatus.PAID, BookingStatus.CONFIRMED)
+    upcoming, past = [], []
+    for booking in bookings:
+        booking.can_cancel = booking.student_may_cancel(now, booking_settings)
+        held_lapsed = booking.status == BookingStatus.HELD and booking.hold_expires_at <= now
+        if booking.status in open_statuses and booking.end > now and not held_lapsed:
+            upcoming.append(booking)
+        else:
+            past.append(booking)
+    past.sort(key=lambda b: b.start, reverse=True)
+    token = CalendarToken.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "booking/my_bookings.html",
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "zone_name": _zone(request.user).key,
+            "cancellation_hours": booking_settings.cancellation_hours,
+            "calendar_url": feed_url(token) if token else "",
+            "basket_url": after_hold_url(),
+        },
+    )
+
+
+@require_POST
+@student_required
+def cancel(request, pk):
+    booking = get_object_or_404(Booking, pk=pk, student=request.user)
+    form = CancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        booking.cancel(by=request.user, reason=reason)
+    except (BookingError, PermissionDenied) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Your lesson is cancelled. You will be refunded in full.")
+    return redirect("booking:my_bookings")
+
+
+@require_POST
+@student_required
+def remove(request, pk):
+    booking = get_object_or_404(Booking, pk=pk, student=request.user)
+    try:
+        booking.remove(by=request.user)
+    except (BookingError, PermissionDenied) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The lesson was removed from your basket.")
+    if request.POST.get("next") == "basket":
+        return redirect(after_hold_url())
+    return redirect("booking:my_bookings")
+
+
+@teacher_required
+def teacher_dashboard(request):
+    """The teacher's lessons: paid ones awaiting a decision first, then upcoming, then others."""
+    now = timezone.now()
+    bookings = list(
+        Booking.objects.for_teacher(request.user)
+        .exclude(status__in=(BookingStatus.HELD, BookingStatus.EXPIRED, BookingStatus.REMOVED))
+        .with_people()
+    )
+    to_decide = [b for b in bookings if b.status == BookingStatus.PAID]
+    upcoming = [b for b in bookings if b.status == BookingStatus.CONFIRMED and b.end > now]
+    others = sorted(
+        (b for b in bookings if b not in to_decide and b not in upcoming),
+        key=lambda b: b.start,
+        reverse=True,
+    )
+    token = CalendarToken.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "booking/teacher_dashboard.html",
+        {
+            "to_decide": to_decide,
+            "upcoming": upcoming,
+            "others": others,
+            "zone_name": _zone(request.user).key,
+            "message_form": TeacherMessageForm(),
+            "calendar_url": feed_url(token) if token else "",
+        },
+    )
+
+
+def _teacher_decision(request, pk, decide, done_message):
+    booking = get_object_or_404(Booking, pk=pk, teacher=request.user)
+    form = TeacherMessageForm(request.POST)
+    message = form.cleaned_data["message"] if form.is_valid() else ""
+    try:
+        decide(booking, request.user, message)
+    except (BookingError, PermissionDenied) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done_message)
+    return redirect("booking:teacher_dashboard")
+
+
+@require_POST
+@teacher_required
+def confirm(request, pk):
+    return _teacher_decision(
+        request, pk, lambda b, by, msg: b.confirm(by=by, message=msg), "Lesson confirmed."
+    )
+
+
+@require_POST
+@teacher_required
+def decline(request, pk):
+    return _teacher_decision(
+        request,
+        pk,
+        lambda b, by, msg: b.decline(by=by, message=msg),
+        "Lesson declined. The student will be refunded.",
+    )
+
+
+@teacher_required
+def availability(request):
+    """Weekly windows and time off, in the teacher's own zone."""
+    teacher = request.user
+    windows = AvailabilityWindow.objects.filter(teacher=teacher)
+    time_off = TimeOff.objects.filter(teacher=teacher)
+    if request.method == "POST":
+        window_formset = WindowFormSet(request.POST, prefix="windows")
+        time_off_formset = TimeOffFormSet(request.POST, prefix="timeoff")
+        if window_formset.is_valid() and time_off_formset.is_valid():
+            with transaction.atomic():
+                windows.delete()
+                AvailabilityWindow.objects.bulk_create(
+                    AvailabilityWindow(teacher=teacher, weekday=d, start_time=s, end_time=e)
+                    for d, s, e in window_formset.windows()
+                )
+                time_off.delete()
+                TimeOff.objects.bulk_create(
+                    TimeOff(teacher=teacher, **data) for data in time_off_formset.ranges()
+                )
+            messages.success(request, "Your availability is saved.")
+            return redirect("booking:availability")
+    else:
+        window_formset = WindowFormSet(
+            prefix="windows",
+            initial=[
+                {"weekday": w.weekday, "start_time": w.start_time, "end_time": w.end_time}
+                for w in windows
+            ],
+        )
+        time_off_formset = TimeOffFormSet(
+            prefix="timeoff",
+            initial=[
+                {"start_date": t.start_date, "end_date": t.end_date, "note": t.note}
+                for t in time_off
+            ],
+        )
+    return render(
+        request,
+        "booking/availability.html",
+        {
+            "window_formset": window_formset,
+            "time_off_formset": time_off_formset,
+            "zone_name": _zone(teacher).key,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def calendar_feed(request, token):
+    """A user's private .ics feed: their paid, confirmed and completed lessons."""
+    calendar_token = CalendarToken.objects.select_related("user__profile").filter(token=token)
+    calendar_token = calendar_token.first()
+    if calendar_token is None or not calendar_token.user.is_active:
+        raise Http404("Unknown calendar")
+    user = calendar_token.user
+    bookings = (
+        Booking.objects.filter(Q(student=user) | Q(teacher=user))
+        .filter(status__in=(BookingStatus.PAID, BookingStatus.CONFIRMED, BookingStatus.COMPLETED))
+        .with_people()
+    )
+    response = HttpResponse(feed_for(user, bookings), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = 'inline; filename="petit-talk.ics"'
+    return response
+
+
+@require_POST
+@login_required
+def calendar_token(request):
+    """Create, replace (regenerate) or revoke the user's calendar feed link."""
+    if request.POST.get("action") == "revoke":
+        CalendarToken.revoke(request.user)
+        messages.success(request, "Your calendar link is switched off.")
+    else:
+        CalendarToken.regenerate(request.user)
+        messages.success(request, "Your new calendar link is ready; any old link stops working.")
+    if roles.is_teacher(request.user):
+        return redirect("booking:teacher_dashboard")
+    return redirect("booking:my_bookings")

@@ -1,0 +1,127 @@
+"""Bookings in the Wagtail admin: admins only (editors never see them)."""
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.urls import path
+from wagtail import hooks
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from accounts import roles
+
+from .admin_views import BookingActionView, BookingInspectView
+from .models import Booking, BookingStatus
+
+
+class AdminOnlyViewPolicy(BasePermissionPolicy):
+    """Admins may list, inspect and export bookings; nobody edits them as raw data
+    (every change goes through a transition action)."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and roles.is_admin(user)
+
+    def user_has_any_permission(self, user, actions):
+        return "view" in actions and roles.is_admin(user)
+
+    def users_with_any_permission(self, actions):
+        return get_user_model().objects.filter(is_active=True, is_superuser=True)
+
+    def users_with_permission(self, action):
+        return self.users_with_any_permission([action])
+
+
+register_permission_policy(Booking, AdminOnlyViewPolicy(Booking))
+
+
+class BookingFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(choices=BookingStatus.choices)
+    teacher = django_filters.ModelChoiceFilter(
+        queryset=lambda request: (
+            get_user_model()
+            .objects.filter(groups__name=roles.TEACHERS)
+            .select_related("profile")
+            .order_by("profile__display_name")
+        )
+    )
+    start = django_filters.DateFromToRangeFilter(label="Lesson date", widget=DateRangePickerWidget)
+
+    class Meta:
+        model = Booking
+        fields = ["status", "teacher", "start"]
+
+
+class BookingIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("teacher__profile", "student__profile")
+
+
+class BookingViewSet(ModelViewSet):
+    model = Booking
+    icon = "date"
+    menu_label = "Bookings"
+    menu_order = 250
+    add_to_admin_menu = True
+    form_fields = ["goal"]
+    index_view_class = BookingIndexView
+    inspect_view_enabled = True
+    inspect_view_class = BookingInspectView
+    inspect_template_name = "booking/admin/inspect.html"
+    filterset_class = BookingFilterSet
+    search_backend_name = None
+    search_fields = [
+        "student__email",
+        "student__first_name",
+        "student__last_name",
+        "student__profile__display_name",
+        "teacher__email",
+        "teacher__first_name",
+        "teacher__last_name",
+        "teacher__profile__display_name",
+    ]
+    list_display = [
+        "__str__",
+        "start",
+        "teacher",
+        "student",
+        Column("status", label="Status", accessor="get_status_display"),
+        "price_cents",
+    ]
+    list_export = ["pk", "start", "end", "teacher", "student", "status", "price_cents", "goal"]
+    export_headings = {
+        "pk": "Booking",
+        "start": "Start (UTC)",
+        "end": "End (UTC)",
+        "price_cents": "Price (cents)",
+    }
+    export_filename = "bookings"
+    ordering = ["-start"]
+
+    @property
+    def inspect_view(self):
+        return self.construct_view(
+            self.inspect_view_class,
+            **self.get_inspect_view_kwargs(),
+            url_namespace=self.url_namespace,
+        )
+
+    def action_view(self, request, pk, action):
+        view = BookingActionView.as_view(url_namespace=self.url_namespace)
+        return view(request, pk=pk, action=action)
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("action/<int:pk>/<str:action>/", self.action_view, name="action"),
+        ]
+
+
+booking_viewset = BookingViewSet("bookings")
+
+
+@hooks.register("register_admin_viewset")
+def register_booking_viewset():
+    return booking_viewset

@@ -1,0 +1,378 @@
+"""Community models: testimonial comments, lesson reviews (both moderated) and the newsletter
+(subscribers with double opt-in, campaigns and their per-recipient deliveries)."""
+
+from django.conf import settings
+from django.core import signing
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+from wagtail.fields import RichTextField
+
+__all__ = [
+    "AlreadySubscribed",
+    "Campaign",
+    "CampaignDelivery",
+    "CampaignStatus",
+    "Comment",
+    "DeliveryStatus",
+    "LessonReview",
+    "ModerationStatus",
+    "Subscriber",
+    "SubscriberStatus",
+]
+
+TEXT_MAX_LENGTH = 2000
+
+
+class ModerationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class ModeratedQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=ModerationStatus.APPROVED)
+
+    def pending(self):
+        return self.filter(status=ModerationStatus.PENDING)
+
+
+class Moderated(models.Model):
+    """Public text that editors approve or reject; only approved items are ever shown."""
+
+    status = models.CharField(
+        max_length=10,
+        choices=ModerationStatus.choices,
+        default=ModerationStatus.PENDING,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = ModeratedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def moderate(cls, pks, status, *, by):
+        """Set the status of several items at once, recording who decided and when."""
+        return cls.objects.filter(pk__in=pks).update(
+            status=status, moderated_at=timezone.now(), moderated_by=by
+        )
+
+    @property
+    def excerpt(self):
+        return Truncator(self.text).chars(80)
+
+
+class Comment(Moderated):
+    """A testimonial about Petit Talk written by a logged-in user."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="testimonials"
+    )
+    text = models.TextField(max_length=TEXT_MAX_LENGTH)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "testimonial"
+        verbose_name_plural = "testimonials"
+
+    def __str__(self):
+        return f"{self.author.display_name}: {self.excerpt}"
+
+
+class LessonReview(Moderated):
+    """A student's rating (1 to 5) and review of one completed lesson: at most one per booking."""
+
+    booking = models.OneToOneField(
+        "booking.Booking", on_delete=models.CASCADE, related_name="review"
+    )
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    text = models.TextField(max_length=TEXT_MAX_LENGTH, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "lesson review"
+        verbose_name_plural = "lesson reviews"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5),
+                name="cms_pages_review_rating_1_to_5",
+                violation_error_message="A rating is between 1 and 5 stars.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.rating}★ lesson {self.booking_id}"
+
+    @property
+    def stars(self):
+        return "★" * self.rating + "☆" * (5 - self.rating)
+
+
+class SubscriberStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting confirmation"
+    CONFIRMED = "confirmed", "Confirmed"
+    UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+
+class AlreadySubscribed(Exception):
+    """The address is already on the list (confirmed or awaiting confirmation)."""
+
+
+CONFIRM_SALT = "cms_pages.newsletter.confirm"
+UNSUBSCRIBE_SALT = "cms_pages.newsletter.unsubscribe"
+CONFIRM_MAX_AGE = 7 * 24 * 3600
+
+
+class Subscriber(models.Model):
+    """A newsletter address. Only confirmed (double opt-in) addresses receive campaigns."""
+
+    email = models.EmailField(max_length=254)
+    status = models.CharField(
+        max_length=12,
+        choices=SubscriberStatus.choices,
+        default=SubscriberStatus.PENDING,
+        db_index=True,
+    )
+    source = models.CharField(
+        "sign-up form", max_length=40, blank=True, help_text="Which form the consent came from."
+    )
+    consented_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="cms_pages_subscriber_email_ci_unique",
+                violation_error_message="This address is already subscribed.",
+            )
+        ]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def confirm_token(self):
+        return signing.dumps(self.pk, salt=CONFIRM_SALT)
+
+    @property
+    def unsubscribe_token(self):
+        return signing.dumps(self.pk, salt=UNSUBSCRIBE_SALT)
+
+    def confirm_url(self):
+        return settings.SITE_URL + reverse(
+            "cms_pages:newsletter_confirm", args=[self.confirm_token]
+        )
+
+    def unsubscribe_url(self):
+        return settings.SITE_URL + reverse(
+            "cms_pages:newsletter_unsubscribe", args=[self.unsubscribe_token]
+        )
+
+    @classmethod
+    def from_token(cls, token, *, salt, max_age=None):
+        """The subscriber a signed token names, or None if it is tampered, expired or unknown."""
+        try:
+            pk = signing.loads(token, salt=salt, max_age=max_age)
+        except signing.BadSignature:
+            return None
+        return cls.objects.filter(pk=pk).first()
+
+    @classmethod
+    def sign_up(cls, email, *, source, ip_address=None):
+        """Record consent for a new (or previously unsubscribed) address and mail it the double
+        opt-in link. Raises AlreadySubscribed when the address is pending or confirmed."""
+        from site_config.mail import send_templated_email
+
+        email = email.strip()
+        now = timezone.now()
+        with transaction.atomic():
+            subscriber = cls.objects.select_for_update().filter(email__iexact=email).first()
+            if subscriber is not None and subscriber.status != SubscriberStatus.UNSUBSCRIBED:
+                raise AlreadySubscribed(email)
+            if subscriber is None:
+                subscriber = cls(email=email)
+            subscriber.status = SubscriberStatus.PENDING
+            subscriber.source = source[:40]
+            subscriber.consented_at = now
+            subscriber.ip_address = ip_address
+            subscriber.confirmed_at = subscriber.unsubscribed_at = None
+            try:
+                with transaction.atomic():
+                    subscriber.save()
+            except IntegrityError as exc:  # a concurrent sign-up with the same address won
+                raise AlreadySubscribed(email) from exc
+            context = {"confirm_url": subscriber.confirm_url()}
+            transaction.on_commit(
+                lambda: send_templated_email.enqueue(
+                    "cms_pages/community/emails/newsletter_confirm", context, [email]
+                )
+            )
+        return subscriber
+
+    def confirm(self):
+        """Double opt-in: the owner of the address clicked the link we mailed."""
+        if self.status != SubscriberStatus.CONFIRMED:
+            self.status = SubscriberStatus.CONFIRMED
+            self.confirmed_at = timezone.now()
+            self.unsubscribed_at = None
+            self.save(update_fields=["status", "confirmed_at", "unsubscribed_at"])
+
+    def unsubscribe(self):
+        """Immediate and idempotent; the address stays so a later sign-up is a re-consent."""
+        if self.status != SubscriberStatus.UNSUBSCRIBED:
+            self.status = SubscriberStatus.UNSUBSCRIBED
+            self.unsubscribed_at = timezone.now()
+            self.save(update_fields=["status", "unsubscribed_at"])
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+
+
+class Campaign(models.Model):
+    """A newsletter written in the admin and sent once to every confirmed subscriber."""
+
+    subject = models.CharField(max_length=200)
+    body = RichTextField()
+    status = models.CharField(
+        max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    send_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    send_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    finished_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.subject
+
+    def start_sending(self, *, by):
+        """Queue the background sending job. A campaign is sent once: later calls do nothing."""
+        from cms_pages.community_tasks import send_campaign
+
+        with transaction.atomic():
+            updated = Campaign.objects.filter(pk=self.pk, status=CampaignStatus.DRAFT).update(
+                status=CampaignStatus.SENDING,
+                send_requested_at=timezone.now(),
+                send_requested_by=by,
+            )
+            if updated:
+                transaction.on_commit(lambda: send_campaign.enqueue(self.pk))
+        self.refresh_from_db()
+        return bool(updated)
+
+    def progress(self):
+        """(sent, total) deliveries; uses the listing's annotations when present."""
+        sent = getattr(self, "sent_count", None)
+        total = getattr(self, "delivery_count", None)
+        if sent is None or total is None:
+            counts = self.deliveries.aggregate(
+                sent=models.Count("pk", filter=models.Q(status=DeliveryStatus.SENT)),
+                total=models.Count("pk"),
+            )
+            sent, total = counts["sent"], counts["total"]
+        return sent, total
+
+    def progress_display(self):
+        sent, total = self.progress()
+        return f"{sent} / {total}"
+
+    progress_display.short_description = "sent / recipients"
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    CLAIMED = "claimed", "Being sent"
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Skipped (no longer subscribed)"
+    FAILED = "failed", "Failed"
+
+
+class CampaignDelivery(models.Model):
+    """One campaign to one subscriber. The unique pair and the atomic claim (queued → claimed)
+    make sure nobody is mailed twice, even when the sending job restarts or runs twice."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    status = models.CharField(
+        max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
+    claim = models.UUIDField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name_plural = "campaign deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "subscriber"], name="cms_pages_delivery_once_per_subscriber"
+            )
+        ]
+        indexes = [models.Index(fields=["campaign", "status"])]
+
+    def __str__(self):
+        return f"{self.campaign_id} → {self.subscriber_id} ({self.status})"
+
+
+EDITOR_MODEL_PERMISSIONS = {
+    "comment": ("add", "change", "delete", "view"),
+    "lessonreview": ("add", "change", "delete", "view"),
+    "subscriber": ("add", "change", "delete", "view"),
+    "campaign": ("add", "change", "delete", "view"),
+    "campaigndelivery": ("view",),
+}
+
+
+def grant_community_permissions(apps):
+    """Editors moderate testimonials and reviews and manage the newsletter. Idempotent; called
+    by a data migration (historical ``apps``) and by the demo loader (``django.apps.apps``)."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
+    Group = apps.get_model("auth", "Group")
+    group, _ = Group.objects.get_or_create(name="Editors")
+    for model, actions in EDITOR_MODEL_PERMISSIONS.items():
+        content_type, _ = ContentType.objects.get_or_create(app_label="cms_pages", model=model)
+        for action in actions:
+            permission, _ = Permission.objects.get_or_create(
+                content_type=content_type,
+                codename=f"{action}_{model}",
+                defaults={"name": f"Can {action} {model}"},
+            )
+            group.permissions.add(permission)

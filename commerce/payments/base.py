@@ -1,0 +1,35 @@
+"""The interface every payment provider implements."""
+
+from dataclasses import dataclass
+
+
+class PaymentError(Exception):
+    """The provider refused or failed; ``str(error)`` is safe to show to staff."""
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    refund_id: str
+    status: str  # "succeeded", "pending" or "failed"
+
+
+class PaymentProvider:
+    name = ""
+    #: True when the checkout page must load Stripe.js and mount the Payment Element.
+    uses_stripe_js = False
+
+    def create_or_update_intent(self, order):
+        """Create the order's payment intent, or reuse it with the order's current amount.
+
+        Sets ``order.payment_intent_id`` (the caller saves the order) and returns the client
+        secret the browser needs to pay.
+        """
+        raise NotImplementedError
+
+    def intent_status(self, intent_id):
+        """The provider's current status of an intent ("succeeded", "processing", ...)."""
+        raise NotImplementedError
+
+    def refund(self, payment, amount_cents, reason, idempotency_key, metadata=None):
+        """Give back ``amount_cents`` of ``payment``; raises PaymentError when refused."""
+        raise NotImplementedError

@@ -1,0 +1,22 @@
+"""A provider for `make run` and tests: no money moves.
+
+Its test-payment page (``commerce:dev_pay``) feeds Stripe-shaped events through the very same
+webhook dispatcher as real Stripe events. Production settings refuse to start with it.
+"""
+
+from .base import PaymentProvider, RefundResult
+
+
+class DevelopmentProvider(PaymentProvider):
+    name = "development"
+
+    def create_or_update_intent(self, order):
+        if not order.payment_intent_id:
+            order.payment_intent_id = f"pi_dev_{order.pk}"
+        return f"{order.payment_intent_id}_secret_dev"
+
+    def intent_status(self, intent_id):
+        return "requires_payment_method"
+
+    def refund(self, payment, amount_cents, reason, idempotency_key, metadata=None):
+        return RefundResult(refund_id=f"re_dev_{idempotency_key}", status="succeeded")

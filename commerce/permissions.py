@@ -1,0 +1,25 @@
+"""Who may do what in commerce: students own their basket and orders; editors edit offers."""
+
+from django.http import Http404
+
+from accounts.roles import EDITORS
+
+OFFER_PERMISSIONS = ("add_offer", "change_offer", "delete_offer", "view_offer")
+
+
+def grant_editor_offer_permissions(sender, **kwargs):
+    """After migrate: the Editors group may manage offers in the Wagtail admin."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name=EDITORS)
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="commerce", codename__in=OFFER_PERMISSIONS)
+    )
+
+
+def own_order_or_404(queryset, user, pk):
+    """An order of this user; anybody else's order is a 404 (never a hint it exists)."""
+    order = queryset.filter(pk=pk, student=user).first()
+    if order is None:
+        raise Http404("No such order.")
+    return order

@@ -1,0 +1,89 @@
+"""Commerce fixtures: held bookings, offers, a local fake Stripe and signed webhooks."""
+
+import json
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from booking.models import Booking, BookingStatus
+from commerce.models import Offer, OfferKind
+
+from .fake_stripe import sign_payload, start_fake_stripe
+
+WEBHOOK_SECRET = "whsec_test_secret"
+
+
+def make_held(student, teacher, count=1, *, price_cents=1800, first_day=5, now=None):
+    """``count`` held lessons, two hours apart, starting ``first_day`` days from now."""
+    now = now or timezone.now()
+    base = (now + timedelta(days=first_day)).replace(minute=0, second=0, microsecond=0)
+    return [
+        Booking.objects.create(
+            teacher=teacher,
+            student=student,
+            start=base + timedelta(hours=2 * i),
+            end=base + timedelta(hours=2 * i, minutes=60),
+            status=BookingStatus.HELD,
+            hold_expires_at=now + timedelta(minutes=30),
+            price_cents=price_cents,
+        )
+        for i in range(count)
+    ]
+
+
+def make_offer(**fields):
+    defaults = {
+        "name": "Test offer",
+        "kind": OfferKind.PERCENTAGE,
+        "value": 10,
+        "starts_at": timezone.now() - timedelta(days=1),
+        "active": True,
+    }
+    defaults.update(fields)
+    return Offer.objects.create(**defaults)
+
+
+@pytest.fixture
+def held(student, teacher):
+    return make_held(student, teacher, 2)
+
+
+@pytest.fixture
+def fake_stripe(settings):
+    """Point the real ``stripe`` library at a local fake server and use the Stripe provider."""
+    fake, stop = start_fake_stripe()
+    settings.PAYMENT_PROVIDER = "stripe"
+    settings.STRIPE_SECRET_KEY = "sk_test_fake"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_fake"
+    settings.STRIPE_API_BASE = fake.url
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    yield fake
+    stop()
+
+
+@pytest.fixture
+def webhook_secret(settings):
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    return WEBHOOK_SECRET
+
+
+def intent_event(event_type, intent, event_id=None):
+    return {
+        "id": event_id or f"evt_{uuid.uuid4().hex}",
+        "object": "event",
+        "type": event_type,
+        "data": {"object": intent},
+    }
+
+
+def post_event(client, event, secret=WEBHOOK_SECRET, signature=None):
+    payload = json.dumps(event)
+    headers = {}
+    if signature is not False:
+        headers["HTTP_STRIPE_SIGNATURE"] = signature or sign_payload(payload, secret)
+    return client.post(
+        reverse("commerce:stripe_webhook"), payload, content_type="application/json", **headers
+    )

@@ -1,0 +1,267 @@
+"""Basket, checkout, result pages, the Stripe webhook and the students' orders."""
+
+import json
+import logging
+import uuid
+
+import stripe
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from booking.exceptions import BookingError
+from booking.models import Booking
+
+from . import services, webhooks
+from .forms import CheckoutForm, PromoCodeForm
+from .models import Order, OrderStatus
+from .payments import get_provider
+from .payments.base import PaymentError
+from .permissions import own_order_or_404
+
+logger = logging.getLogger(__name__)
+
+PROMO_SESSION_KEY = "commerce_promo_code"
+
+
+def _open_order(user):
+    return Order.objects.filter(student=user, status=OrderStatus.OPEN).first()
+
+
+@login_required
+def basket(request):
+    """The basket: held lessons priced live from the database, offer and total."""
+    bookings = list(services.basket_bookings(request.user))
+    code = request.session.get(PROMO_SESSION_KEY, "")
+    price = services.price_for(request.user, bookings, code) if bookings else None
+    open_order = _open_order(request.user)
+    return render(
+        request,
+        "commerce/basket.html",
+        {
+            "price": price,
+            "code": code,
+            "code_form": PromoCodeForm(initial={"code": code}),
+            "failure_reason": open_order.failure_reason if open_order else "",
+        },
+    )
+
+
+@login_required
+@require_POST
+def basket_remove(request, pk):
+    """Take one of your own lessons out of the basket."""
+    booking = get_object_or_404(Booking, pk=pk, student=request.user)
+    try:
+        booking.remove(by=request.user)
+    except (BookingError, PermissionDenied) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The lesson was removed from your basket.")
+    return redirect("commerce:basket")
+
+
+@login_required
+@require_POST
+def basket_code(request):
+    """Enter (or, with ``remove``, drop) a promo code; the basket says if it applies."""
+    if "remove" in request.POST:
+        request.session.pop(PROMO_SESSION_KEY, None)
+        messages.info(request, "The promo code was removed.")
+        return redirect("commerce:basket")
+    form = PromoCodeForm(request.POST)
+    if form.is_valid():
+        request.session[PROMO_SESSION_KEY] = form.cleaned_data["code"]
+    else:
+        messages.error(request, "Please enter a promo code.")
+    return redirect("commerce:basket")
+
+
+@login_required
+def checkout(request):
+    """Our checkout page: order summary, billing details and the payment form.
+
+    GET prepares the order (prices from the database, one intent per order, holds
+    extended). POST saves billing details and refreshes the order the same way; amounts or
+    order ids sent by the browser are never read.
+    """
+    provider = get_provider()
+    code = request.session.get(PROMO_SESSION_KEY, "")
+    form = CheckoutForm(request.POST or None, initial=_billing_initial(request.user))
+    billing = None
+    if request.method == "POST":
+        if not form.is_valid():
+            if _wants_json(request):
+                return JsonResponse({"errors": form.errors}, status=400)
+            billing = None
+        else:
+            billing = form.cleaned_data
+    try:
+        order, price, client_secret = services.prepare_checkout(
+            request.user, promo_code=code, billing=billing
+        )
+    except PaymentError as exc:
+        messages.error(request, f"The payment could not be prepared: {exc}")
+        return redirect("commerce:basket")
+    if order is None:
+        messages.info(request, "Your basket is empty.")
+        return redirect("commerce:basket")
+    if billing is not None:
+        if order.total_cents == 0:
+            return _fulfil_free_order(order)
+        if not provider.uses_stripe_js:
+            return redirect("commerce:dev_pay", pk=order.pk)
+        if _wants_json(request):
+            return JsonResponse(
+                {"client_secret": client_secret, "return_url": _return_url(request, order)}
+            )
+    return render(
+        request,
+        "commerce/checkout.html",
+        {
+            "order": order,
+            "price": price,
+            "form": form,
+            "provider": provider,
+            "client_secret": client_secret,
+            "return_url": _return_url(request, order),
+            "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+        },
+    )
+
+
+def _billing_initial(user):
+    order = Order.objects.filter(student=user).exclude(billing_email="").first()
+    if order:
+        return {
+            "name": order.billing_name,
+            "email": order.billing_email,
+            "country": order.billing_country,
+        }
+    return {"name": user.display_name, "email": user.email}
+
+
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _return_url(request, order):
+    return request.build_absolute_uri(reverse("commerce:checkout_success") + f"?order={order.pk}")
+
+
+def _fulfil_free_order(order):
+    """A basket discounted to €0.00 needs no payment: fulfil it directly."""
+    webhooks.process_event(_dev_event(order, "payment_intent.succeeded"))
+    return redirect(reverse("commerce:checkout_success") + f"?order={order.pk}")
+
+
+def _dev_event(order, event_type, message=""):
+    """A Stripe-shaped event for the development provider (and free orders)."""
+    intent = {
+        "id": order.payment_intent_id or f"pi_free_{order.pk}",
+        "object": "payment_intent",
+        "amount": order.total_cents,
+        "amount_received": order.total_cents if event_type.endswith("succeeded") else 0,
+        "currency": order.currency.lower(),
+        "metadata": {"order_id": str(order.pk)},
+        "latest_charge": f"ch_dev_{order.pk}",
+        "status": "succeeded" if event_type.endswith("succeeded") else "requires_payment_method",
+    }
+    if message:
+        intent["last_payment_error"] = {"message": message, "code": "card_declined"}
+    if not order.payment_intent_id:
+        Order.objects.filter(pk=order.pk).update(payment_intent_id=intent["id"])
+    return {"id": f"evt_dev_{uuid.uuid4().hex}", "type": event_type, "data": {"object": intent}}
+
+
+@login_required
+def dev_pay(request, pk):
+    """The development provider's test-payment page: no money moves.
+
+    Its buttons send Stripe-shaped events through the same dispatcher as the webhook.
+    """
+    if get_provider().name != "development":
+        raise Http404("The development payment page is off.")
+    order = own_order_or_404(Order.objects.all(), request.user, pk)
+    if request.method == "POST":
+        if order.status != OrderStatus.OPEN:
+            return redirect(reverse("commerce:checkout_success") + f"?order={order.pk}")
+        if request.POST.get("action") == "pay":
+            webhooks.process_event(_dev_event(order, "payment_intent.succeeded"))
+            return redirect(reverse("commerce:checkout_success") + f"?order={order.pk}")
+        webhooks.process_event(
+            _dev_event(order, "payment_intent.payment_failed", "Your card was declined (test).")
+        )
+        return redirect(reverse("commerce:checkout_failure") + f"?order={order.pk}")
+    return render(request, "commerce/dev_pay.html", {"order": order})
+
+
+def _order_from_query(request):
+    try:
+        pk = int(request.GET.get("order", ""))
+    except ValueError as exc:
+        raise Http404("No such order.") from exc
+    return own_order_or_404(
+        Order.objects.prefetch_related("items__booking__teacher__profile"), request.user, pk
+    )
+
+
+@login_required
+def checkout_success(request):
+    """What was bought and when, with the receipt link; "confirming" until the webhook."""
+    order = _order_from_query(request)
+    if request.GET.get("redirect_status") == "failed":
+        return redirect(reverse("commerce:checkout_failure") + f"?order={order.pk}")
+    return render(request, "commerce/success.html", {"order": order})
+
+
+@login_required
+def checkout_failure(request):
+    """Why the payment failed, and a way to try again."""
+    order = _order_from_query(request)
+    return render(request, "commerce/failure.html", {"order": order})
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    """Stripe's webhook: signature checked first; forged or unsigned requests change nothing."""
+    signature = request.headers.get("Stripe-Signature", "")
+    secret = settings.STRIPE_WEBHOOK_SECRET
+    if not signature or not secret:
+        return HttpResponseBadRequest("Missing signature.")
+    payload = request.body.decode("utf-8", errors="replace")
+    try:
+        stripe.Webhook.construct_event(payload, signature, secret)
+        event = json.loads(payload)
+    except (ValueError, stripe.SignatureVerificationError):
+        return HttpResponseBadRequest("Invalid signature.")
+    webhooks.process_event(event)
+    return HttpResponse(status=200)
+
+
+@login_required
+def order_list(request):
+    """The student's orders, newest first."""
+    orders = Order.objects.filter(student=request.user).exclude(status=OrderStatus.OPEN)
+    return render(request, "commerce/order_list.html", {"orders": orders})
+
+
+@login_required
+def order_receipt(request, pk):
+    """One order as a receipt: lessons, amounts, payments and refunds."""
+    order = own_order_or_404(
+        Order.objects.select_related("offer").prefetch_related(
+            "items__booking__teacher__profile", "refunds"
+        ),
+        request.user,
+        pk,
+    )
+    return render(request, "commerce/receipt.html", {"order": order})
+

@@ -1,0 +1,154 @@
+"""Wagtail admin: offers (editors and admins) and orders with refunds (admins only)."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.views.generic import InspectView
+from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from accounts.roles import is_admin
+
+from .forms import RefundForm
+from .models import Offer, Order, OrderItem
+from .services import refund_item, refundable_cents
+
+
+class OfferViewSet(SnippetViewSet):
+    model = Offer
+    icon = "tag"
+    menu_label = "Offers"
+    menu_order = 300
+    add_to_admin_menu = True
+    list_display = ["name", "summary", "code", "starts_at", "ends_at", "active"]
+    list_filter = ["kind", "active", "first_order_only"]
+    search_fields = ["name", "code", "description"]
+
+
+class AdminsReadOnly(ModelPermissionPolicy):
+    """Orders are money records: admins may look and refund; nobody edits or deletes them."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and is_admin(user)
+
+    def user_has_any_permission(self, user, actions):
+        return "view" in actions and is_admin(user)
+
+    def users_with_any_permission(self, actions):
+        users = get_user_model().objects.filter(is_active=True, is_superuser=True)
+        return users if "view" in actions else users.none()
+
+
+class OrderInspectView(InspectView):
+    """Order detail: lessons, payments, refunds (failed ones too) and a refund form."""
+
+    template_name = "commerce/admin/order_inspect.html"
+
+    def _refund_form(self, data=None):
+        items = list(OrderItem.objects.filter(order=self.object).select_related("booking"))
+        refundable = {item.pk: refundable_cents(item) for item in items}
+        initial = {"token": uuid.uuid4().hex}
+        if items:
+            initial["item"] = str(items[0].pk)
+        return RefundForm(data, items=items, refundable=refundable, initial=initial)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        order = self.object
+        context.update(
+            order=order,
+            items=order.items.select_related("booking__teacher__profile"),
+            payments=order.payments.all(),
+            refunds=order.refunds.select_related("item", "by"),
+            refund_form=kwargs.get("refund_form") or self._refund_form(),
+            can_refund=order.status in ("paid", "partially_refunded"),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not is_admin(request.user):
+            raise PermissionDenied
+        form = self._refund_form(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(refund_form=form))
+        data = form.cleaned_data
+        with transaction.atomic():
+            refund = refund_item(
+                data["item_obj"],
+                amount_cents=data["amount_cents"],
+                reason=data["reason"],
+                by=request.user,
+                key=f"admin-{self.object.pk}-{data['token']}",
+            )
+        if refund is None:
+            messages.error(request, "Nothing is left to refund on this lesson.")
+        else:
+            refund.refresh_from_db()
+            level = messages.error if refund.status == "failed" else messages.success
+            level(request, f"Refund {refund.get_status_display().lower()}: {refund}.")
+        return redirect(request.path)
+
+
+class OrderViewSet(ModelViewSet):
+    model = Order
+    icon = "doc-full"
+    menu_label = "Orders"
+    menu_order = 310
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    inspect_view_class = OrderInspectView
+    list_display = ["__str__", "student", "status", "total_cents", "created_at", "paid_at"]
+    list_filter = ["status", "created_at", "paid_at", "offer"]
+    search_fields = ["billing_name", "billing_email", "payment_intent_id", "promo_code"]
+    list_export = [
+        "pk",
+        "student",
+        "status",
+        "subtotal_cents",
+        "discount_cents",
+        "total_cents",
+        "currency",
+        "promo_code",
+        "payment_intent_id",
+        "billing_country",
+        "created_at",
+        "paid_at",
+    ]
+    export_filename = "orders"
+    # Never editable (the permission policy grants view only); Wagtail still needs a form.
+    form_fields = ["billing_name"]
+    inspect_view_fields = [
+        "student",
+        "status",
+        "subtotal_cents",
+        "discount_cents",
+        "total_cents",
+        "offer",
+        "promo_code",
+        "payment_provider",
+        "payment_intent_id",
+        "failure_reason",
+        "billing_name",
+        "billing_email",
+        "billing_country",
+        "created_at",
+        "paid_at",
+    ]
+
+
+register_permission_policy(Order, AdminsReadOnly(Order))
+register_snippet(OfferViewSet)
+order_viewset = OrderViewSet("orders")
+
+
+@hooks.register("register_admin_viewset")
+def register_order_viewset():
+    return order_viewset
