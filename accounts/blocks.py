@@ -10,3 +10,11 @@ class TeacherCarouselBlock(blocks.StructBlock):
         template = "accounts/blocks/teacher_carousel.html"
         icon = "group"
         label = "Teacher carousel"
+
+    def get_context(self, value, parent_context=None):
+        from .selectors import active_teachers
+
+        context = super().get_context(value, parent_context=parent_context)
+        context["teachers"] = list(active_teachers())
+        context["carousel_id"] = id(value)
+        return context

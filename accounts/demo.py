@@ -1,10 +1,81 @@
-"""Demo users: one admin and one editor (teachers and students are added by later parts)."""
+"""Demo users: an admin, an editor, four teachers with generated portraits, one student."""
 
+import io
+
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw, ImageFont
 
 from . import roles
+from .uploads import process_photo
 
 DEMO_PASSWORD = "petit-talk-demo"  # noqa: S105 - printed for local demo use only
+STUDENT_EMAIL = "student@petittalk.example"
+
+TEACHERS = [
+    {
+        "email": "camille@petittalk.example",
+        "display_name": "Camille Martin",
+        "slug": "camille-martin",
+        "colour": (196, 78, 82),
+        "languages": "French, English, Spanish",
+        "bio": (
+            "Parisienne and former radio presenter, I help adults find the confidence to "
+            "speak French in real conversations: cafés, meetings and family dinners."
+        ),
+        "favourite_books": "L'Étranger (Camus)\nLe Petit Prince (Saint-Exupéry)",
+        "favourite_films": "Amélie\nLes Intouchables",
+        "favourite_words": "flâner, dépaysement",
+        "favourite_songs": "La Vie en rose (Édith Piaf)",
+    },
+    {
+        "email": "julien@petittalk.example",
+        "display_name": "Julien Bernard",
+        "slug": "julien-bernard",
+        "colour": (59, 110, 165),
+        "languages": "French, English, German",
+        "bio": (
+            "From Lyon, I teach grammar without tears: clear explanations, lots of practice "
+            "and plenty of stories about French food."
+        ),
+        "favourite_books": "Les Misérables (Hugo)",
+        "favourite_films": "Le Dîner de cons",
+        "favourite_words": "chouette, bouquiner",
+        "favourite_songs": "Ne me quitte pas (Jacques Brel)",
+        "price_override_cents": 2200,
+    },
+    {
+        "email": "lea@petittalk.example",
+        "display_name": "Léa Dubois",
+        "slug": "lea-dubois",
+        "colour": (76, 140, 95),
+        "languages": "French, English, Italian",
+        "bio": (
+            "I prepare students for DELF and DALF exams and love helping beginners say "
+            "their first sentences with a good accent."
+        ),
+        "favourite_books": "Bonjour tristesse (Sagan)",
+        "favourite_films": "La Haine",
+        "favourite_words": "retrouvailles",
+        "favourite_songs": "Alors on danse (Stromae)",
+    },
+    {
+        "email": "antoine@petittalk.example",
+        "display_name": "Antoine Moreau",
+        "slug": "antoine-moreau",
+        "colour": (138, 96, 160),
+        "languages": "French, English",
+        "bio": (
+            "Born in Marseille, I teach business French and everyday slang so you understand "
+            "what people really say."
+        ),
+        "favourite_books": "Astérix",
+        "favourite_films": "Bienvenue chez les Ch'tis",
+        "favourite_words": "bref, ouf",
+        "favourite_songs": "Je veux (Zaz)",
+    },
+]
 
 
 def ensure_user(email, *, display_name, group=None, superuser=False):
@@ -17,6 +88,9 @@ def ensure_user(email, *, display_name, group=None, superuser=False):
             is_staff=superuser,
             is_superuser=superuser,
         )
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"primary": True, "verified": True}
+    )
     profile = user.profile
     if profile.display_name != display_name:
         profile.display_name = display_name
@@ -26,10 +100,72 @@ def ensure_user(email, *, display_name, group=None, superuser=False):
     return user
 
 
+def portrait(display_name, colour):
+    """A simple generated portrait: coloured background, head and shoulders, initials."""
+    size = 600
+    image = Image.new("RGB", (size, size), colour)
+    draw = ImageDraw.Draw(image)
+    light = tuple(min(255, c + 70) for c in colour)
+    draw.ellipse((size * 0.3, size * 0.14, size * 0.7, size * 0.54), fill=light)
+    draw.ellipse((size * 0.12, size * 0.6, size * 0.88, size * 1.3), fill=light)
+    initials = "".join(part[0] for part in display_name.split()[:2]).upper()
+    font = ImageFont.load_default(size=110)
+    draw.text((size / 2, size * 0.34), initials, fill=colour, font=font, anchor="mm")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile("portrait.png", buffer.getvalue(), content_type="image/png")
+
+
+def _update_profile(profile, values):
+    changed = [name for name, value in values.items() if getattr(profile, name) != value]
+    for name in changed:
+        setattr(profile, name, values[name])
+    if changed:
+        profile.save(update_fields=changed)
+
+
+def ensure_teacher(spec):
+    user = ensure_user(spec["email"], display_name=spec["display_name"], group=roles.TEACHERS)
+    profile = user.profile
+    values = {
+        name: spec.get(name, "")
+        for name in (
+            "slug",
+            "languages",
+            "bio",
+            "favourite_books",
+            "favourite_films",
+            "favourite_words",
+            "favourite_songs",
+        )
+    }
+    values["timezone"] = "Europe/Paris"
+    values["price_override_cents"] = spec.get("price_override_cents")
+    _update_profile(profile, values)
+    if not profile.photo:
+        profile.photo = process_photo(portrait(spec["display_name"], spec["colour"]))
+        profile.save(update_fields=["photo"])
+    return user
+
+
 def load(log):
     ensure_user("admin@petittalk.example", display_name="Admin", superuser=True)
     ensure_user("editor@petittalk.example", display_name="Eddie Editor", group=roles.EDITORS)
+    for spec in TEACHERS:
+        ensure_teacher(spec)
+    student = ensure_user(STUDENT_EMAIL, display_name="Sam Student", group=roles.STUDENTS)
+    _update_profile(
+        student.profile,
+        {
+            "timezone": "Europe/London",
+            "cefr_level": "A2",
+            "learning_goals": "Order in a Paris café and chat with my partner's family.",
+            "favourite_films": "Amélie",
+        },
+    )
     return [
         ("admin", "admin@petittalk.example", DEMO_PASSWORD),
         ("editor", "editor@petittalk.example", DEMO_PASSWORD),
+        ("teacher", TEACHERS[0]["email"], DEMO_PASSWORD),
+        ("student", STUDENT_EMAIL, DEMO_PASSWORD),
     ]

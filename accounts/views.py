@@ -29,6 +29,7 @@ def teacher_list(request):
 def teacher_detail(request, slug):
     teacher = get_active_teacher(slug)
     price = format_eur(teacher_price_cents(teacher, request))
+    canonical_url = request.build_absolute_uri(teacher.profile.get_absolute_url())
     return render(
         request,
         "accounts/teacher_detail.html",
@@ -37,9 +38,28 @@ def teacher_detail(request, slug):
             "profile": teacher.profile,
             "price": price,
             "languages": teacher_languages(teacher.profile),
-            "canonical_url": request.build_absolute_uri(teacher.profile.get_absolute_url()),
+            "canonical_url": canonical_url,
+            "person_json_ld": person_json_ld(request, teacher, canonical_url),
         },
     )
+
+
+def person_json_ld(request, teacher, url):
+    """schema.org ``Person`` for a teacher's page (no email: pages never show one)."""
+    profile = teacher.profile
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "name": profile.display_name,
+        "url": url,
+        "jobTitle": "French teacher",
+        "knowsLanguage": teacher_languages(profile),
+    }
+    if profile.bio:
+        data["description"] = profile.bio[:300]
+    if profile.photo:
+        data["image"] = request.build_absolute_uri(profile.photo.url)
+    return data
 
 
 def teacher_languages(profile):

@@ -53,7 +53,7 @@ def queue_deliveries(campaign):
     )
 
 
-def claim_batch(campaign, size=BATCH_SIZE):
+def claim_batch(campaign, size):
     """Atomically take up to ``size`` queued deliveries; returns None when none are left."""
     candidate_ids = list(
         campaign.deliveries.filter(status=DeliveryStatus.QUEUED)
@@ -111,7 +111,7 @@ def send_campaign(campaign_id):
     with transaction.atomic():
         queue_deliveries(campaign)
     body_html = expand_db_html(campaign.body)
-    while (batch := claim_batch(campaign)) is not None:
+    while (batch := claim_batch(campaign, BATCH_SIZE)) is not None:
         send_batch(campaign, batch, body_html)
     Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.SENDING).update(
         status=CampaignStatus.SENT, finished_at=timezone.now()

@@ -104,6 +104,7 @@ class OrderViewSet(ModelViewSet):
     menu_order = 310
     add_to_admin_menu = True
     inspect_view_enabled = True
+    add_to_reference_index = False  # orders reference nothing editors manage
     inspect_view_class = OrderInspectView
     list_display = ["__str__", "student", "status", "total_cents", "created_at", "paid_at"]
     list_filter = ["status", "created_at", "paid_at", "offer"]

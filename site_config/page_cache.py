@@ -9,19 +9,25 @@ place and makes them testable:
   messages cookie is never served from the cache (it may belong to a logged-in user, or have a
   flash message waiting). Paths of per-user areas (basket, bookings, profile, admin, ...) are
   never cached at all.
-- A response is stored only when it is a complete 200 HTML response that sets no cookie, did
-  not use the CSRF token (a page with a form would hand one visitor's token to the next),
-  did not touch the session or add a message, varies on nothing but ``Cookie``, and is not
-  marked private/no-store by its view.
+- A response is stored only when it is a complete 200 HTML response that sets no cookie of
+  its own, did not change the session or add a message, varies on nothing but ``Cookie``, and
+  is not marked private/no-store by its view.
+- CSRF tokens: every page has a form (the footer's newsletter sign-up), so refusing pages that
+  use the token would cache nothing. Instead the rendered tokens (masked forms of this
+  visitor's secret, found by unmasking every 64-character candidate) are replaced by a
+  placeholder when storing, and a hit fills in a token of the *current* visitor's secret
+  (``get_token``), so the CSRF middleware sets that visitor's own cookie. One visitor's token
+  never reaches another. Such responses are ``private`` for browsers and proxies, as they set
+  a cookie; the server-side cache still serves them.
 - Entries are keyed by (generation, host, full path). Publishing, unpublishing or deleting a
   page, and saving any model that anonymous pages show (site settings, teachers' profiles,
   offers, testimonials, images, ...), bumps the generation, so the next anonymous request
   renders afresh on every server at once. Entries also expire after ``PAGE_CACHE_SECONDS``
   (slots and dates change with the clock).
 - Served responses carry ``X-Page-Cache: hit`` (or ``miss``/``skip``). Anonymous cacheable
-  responses say ``Cache-Control: public, max-age=<PAGE_CACHE_BROWSER_SECONDS>`` with
-  ``Vary: Cookie``; every response to an authenticated user says ``private, no-cache`` so no
-  shared cache (proxy or this one) ever keeps it.
+  responses without a token say ``Cache-Control: public, max-age=<PAGE_CACHE_BROWSER_SECONDS>``
+  with ``Vary: Cookie``; every response to an authenticated user says ``private, no-cache`` so
+  no shared cache (proxy or this one) ever keeps it.
 
 The middleware sits after the session, auth, CSRF and messages middleware, so the outer ones
 (request id, security headers, CSP) still run on every hit and cached entries contain only
@@ -30,12 +36,14 @@ what the view produced.
 
 import hashlib
 import logging
+import re
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
+from django.middleware.csrf import CSRF_TOKEN_LENGTH, _unmask_cipher_token, get_token
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 logger = logging.getLogger(__name__)
@@ -174,6 +182,29 @@ def _cache_key(request, generation):
     return f"pagecache:{generation}:{digest}"
 
 
+CSRF_PLACEHOLDER = b"__page_cache_csrf_token__"
+_TOKEN_CANDIDATE = re.compile(
+    rb"(?<![A-Za-z0-9])[A-Za-z0-9]{%d}(?![A-Za-z0-9])" % CSRF_TOKEN_LENGTH
+)
+
+
+def tokenise_csrf(content, secret):
+    """Replace every masked CSRF token of ``secret`` in ``content`` by the placeholder.
+
+    Returns ``(content, count)``.
+    """
+    count = 0
+
+    def replace(match):
+        nonlocal count
+        if _unmask_cipher_token(match.group().decode()) == secret:
+            count += 1
+            return CSRF_PLACEHOLDER
+        return match.group()
+
+    return _TOKEN_CANDIDATE.sub(replace, content), count
+
+
 _NOT_STORED_HEADERS = {"cache-control", "vary", "set-cookie", "x-page-cache", "x-request-id"}
 
 
@@ -204,9 +235,10 @@ class AnonymousPageCacheMiddleware:
             response.headers.pop("Expires", None)
             return response
         if key is not None and self._is_storable(request, response):
-            self._store(key, response)
-            self._mark_public(response)
-            response["X-Page-Cache"] = "miss"
+            stored = self._store(key, request, response)
+            if stored:
+                self._mark_cacheable(response, has_token=stored["has_token"])
+            response["X-Page-Cache"] = "miss" if stored else "skip"
         elif candidate:
             response["X-Page-Cache"] = "skip"
         return response
@@ -228,8 +260,6 @@ class AnonymousPageCacheMiddleware:
             return False
         if response.cookies or response.has_header("Set-Cookie"):
             return False
-        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-            return False
         session = getattr(request, "session", None)
         if session is not None and session.modified:
             return False
@@ -242,31 +272,52 @@ class AnonymousPageCacheMiddleware:
         vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
         return vary <= {"cookie", "accept-encoding"}
 
-    def _store(self, key, response):
+    def _store(self, key, request, response):
+        """Store the view's response; the entry, or None when it cannot be shared."""
+        content = response.content
+        has_token = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+        if has_token:
+            content, count = tokenise_csrf(content, request.META.get("CSRF_COOKIE", ""))
+            if not count:  # the token went somewhere we cannot see: never share it
+                return None
         headers = [
             (name, value)
             for name, value in response.items()
             if name.lower() not in _NOT_STORED_HEADERS
         ]
-        entry = {"status": response.status_code, "headers": headers, "content": response.content}
+        entry = {
+            "status": response.status_code,
+            "headers": headers,
+            "content": content,
+            "has_token": has_token,
+        }
         try:
             cache.set(key, entry, timeout=_setting("PAGE_CACHE_SECONDS", 120))
         except Exception:
             logger.warning("Could not store a page in the cache", exc_info=True)
+            return None
+        return entry
 
     def _from_entry(self, request, entry):
-        response = HttpResponse(entry["content"], status=entry["status"])
+        content = entry["content"]
+        if entry["has_token"]:
+            # This visitor's own token; the CSRF middleware sets the matching cookie.
+            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        response = HttpResponse(content, status=entry["status"])
         for name, value in entry["headers"]:
             response[name] = value
         if request.method == "HEAD":
             response.content = b""
-            response["Content-Length"] = str(len(entry["content"]))
-        self._mark_public(response)
+            response["Content-Length"] = str(len(content))
+        self._mark_cacheable(response, has_token=entry["has_token"])
         response["X-Page-Cache"] = "hit"
         return response
 
-    def _mark_public(self, response):
-        patch_cache_control(
-            response, public=True, max_age=_setting("PAGE_CACHE_BROWSER_SECONDS", 60)
-        )
+    def _mark_cacheable(self, response, *, has_token):
+        if has_token:  # it sets the visitor's CSRF cookie: no shared cache may keep it
+            patch_cache_control(response, private=True, max_age=0)
+        else:
+            patch_cache_control(
+                response, public=True, max_age=_setting("PAGE_CACHE_BROWSER_SECONDS", 60)
+            )
         patch_vary_headers(response, ("Cookie",))

@@ -224,7 +224,10 @@ class Subscriber(models.Model):
                     subscriber.save()
             except IntegrityError as exc:  # a concurrent sign-up with the same address won
                 raise AlreadySubscribed(email) from exc
-            context = {"confirm_url": subscriber.confirm_url()}
+            context = {
+                "confirm_url": subscriber.confirm_url(),
+                "unsubscribe_url": subscriber.unsubscribe_url(),
+            }
             transaction.on_commit(
                 lambda: send_templated_email.enqueue(
                     "cms_pages/community/emails/newsletter_confirm", context, [email]

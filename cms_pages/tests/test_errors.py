@@ -12,7 +12,7 @@ def test_unknown_url_shows_the_branded_404(client, home, site_settings):
     assert '<meta name="robots" content="noindex">' in html
 
 
-def test_500_page_renders_without_database_or_context_processors(django_assert_num_queries):
+def test_500_page_renders_without_database_or_context_processors(db, django_assert_num_queries):
     request = RequestFactory().get("/")
     with django_assert_num_queries(0):
         response = views.server_error(request)

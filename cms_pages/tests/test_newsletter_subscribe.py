@@ -23,8 +23,9 @@ def clear_rate_limits():
     cache.clear()
 
 
-def subscribe(client, email, source="footer", **extra):
-    return client.post(SUBSCRIBE_URL, {"email": email, "source": source, **extra})
+def subscribe(client, email, source="footer", website="", **meta):
+    data = {"email": email, "source": source, "website": website}
+    return client.post(SUBSCRIBE_URL, data, **meta)
 
 
 def link_in(message, kind):

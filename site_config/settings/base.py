@@ -249,6 +249,7 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}  # adds display name, zone, Students
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"

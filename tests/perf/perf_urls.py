@@ -4,7 +4,8 @@ from django.conf import settings
 from django.urls import re_path
 from django.views.static import serve
 
-from site_config.urls import handler404, handler500, urlpatterns as site_urlpatterns
+from site_config.urls import handler404, handler500
+from site_config.urls import urlpatterns as site_urlpatterns
 
 urlpatterns = [
     re_path(

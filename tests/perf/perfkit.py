@@ -29,7 +29,7 @@ DOCS = REPO / "docs" / "benchmarks.md"
 PG_HOST = os.environ.get("PERF_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("PERF_PG_PORT", "5432"))
 PG_USER = os.environ.get("PERF_PG_USER", "postgres")
-DEMO_PASSWORD = "petit-talk-demo"  # accounts.demo.DEMO_PASSWORD  # noqa: S105
+DEMO_PASSWORD = "petit-talk-demo"  # accounts.demo.DEMO_PASSWORD
 
 
 def log(message):
@@ -111,7 +111,7 @@ def perf_env(database_url, workdir, *, redis_url=None, extra=None):
 
 def run(env, *args, capture=True):
     """Run a Python module or script with the project's interpreter; fail loudly."""
-    result = subprocess.run(  # noqa: S603 - fixed interpreter, arguments from this file
+    result = subprocess.run(
         [PYTHON, *args], cwd=REPO, env=env, capture_output=capture, text=True, check=False
     )
     if result.returncode != 0:
@@ -160,10 +160,9 @@ def free_port():
 class Gunicorn:
     """One gunicorn server (sync workers, no access log) on a free local port."""
 
-    def __init__(self, env, *, workers=2, host="127.0.0.1", log_path=None, port=None):
+    def __init__(self, env, *, workers=2, log_path=None, port=None):
         self.env = env
         self.workers = workers
-        self.host = host
         self.port = port or free_port()
         self.log_path = log_path or Path(
             tempfile.mkstemp(prefix="perf-gunicorn-", suffix=".log")[1]
@@ -172,12 +171,16 @@ class Gunicorn:
 
     @property
     def url(self):
-        host = "localhost" if self.host == "127.0.0.1" else self.host
-        return f"http://{host}:{self.port}"
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def localhost_url(self):
+        """The same server by name: browsers treat http://localhost as a secure context."""
+        return f"http://localhost:{self.port}"
 
     def start(self, timeout=60):
         self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             [
                 GUNICORN,
                 "site_config.wsgi:application",

@@ -1,0 +1,81 @@
+"""Wagtail admin: admins (superusers) create, edit, deactivate and search teachers.
+
+Teachers are never deleted (their bookings and history must stay); unticking "Active"
+deactivates them. Editors and everyone else get no access to this listing.
+"""
+
+from django.contrib.auth import get_user_model
+from wagtail import hooks
+from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import log
+from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from . import roles
+from .forms import TeacherCreateForm, TeacherEditForm
+from .models import Teacher
+from .services import create_teacher
+
+
+class AdminsOnlyPermissionPolicy(BasePermissionPolicy):
+    """Only active superusers may manage teachers, and nobody may delete one."""
+
+    def user_has_permission(self, user, action):
+        return roles.is_admin(user) and action != "delete"
+
+    def users_with_any_permission(self, actions):
+        if not set(actions) - {"delete"}:
+            return get_user_model().objects.none()
+        return get_user_model().objects.filter(is_superuser=True, is_active=True)
+
+
+register_permission_policy(Teacher, AdminsOnlyPermissionPolicy(Teacher), exact_class=True)
+
+
+class TeacherCreateView(generic.CreateView):
+    def save_instance(self):
+        user = create_teacher(
+            email=self.form.cleaned_data["email"], profile_data=self.form.profile_data()
+        )
+        teacher = Teacher.objects.get(pk=user.pk)
+        log(instance=teacher, action="wagtail.create", user=self.request.user)
+        return teacher
+
+
+class TeacherEditView(generic.EditView):
+    def save_instance(self):
+        teacher = self.form.save()
+        log(instance=teacher, action="wagtail.edit", user=self.request.user)
+        return teacher
+
+
+class TeacherViewSet(ModelViewSet):
+    model = Teacher
+    icon = "group"
+    menu_label = "Teachers"
+    menu_order = 250
+    add_to_admin_menu = True
+    add_view_class = TeacherCreateView
+    edit_view_class = TeacherEditView
+    inspect_view_enabled = False
+    copy_view_enabled = False
+    search_fields = ["email", "profile__display_name", "profile__slug", "profile__languages"]
+    list_filter = ["is_active"]
+    list_display = [
+        "__str__",
+        Column("slug", label="Public address", accessor="profile.slug"),
+        "email",
+        BooleanColumn("is_active", label="Active"),
+        "date_joined",
+    ]
+    list_export = ["email", "profile.display_name", "profile.slug", "is_active", "date_joined"]
+
+    def get_form_class(self, for_update=False):
+        return TeacherEditForm if for_update else TeacherCreateForm
+
+
+@hooks.register("register_admin_viewset")
+def register_teacher_viewset():
+    return TeacherViewSet("teachers")

@@ -1,0 +1,74 @@
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+
+from booking.models import AvailabilityWindow, Booking, BookingSettings, BookingStatus
+
+
+def utc(*args):
+    return datetime(*args, tzinfo=UTC)
+
+
+def set_zone(user, zone):
+    user.profile.timezone = zone
+    user.profile.save(update_fields=["timezone"])
+
+
+def add_windows(teacher, windows):
+    """windows: iterable of (weekday, "HH:MM", "HH:MM")."""
+    AvailabilityWindow.objects.bulk_create(
+        AvailabilityWindow(
+            teacher=teacher,
+            weekday=day,
+            start_time=time.fromisoformat(start),
+            end_time=time.fromisoformat(end),
+        )
+        for day, start, end in windows
+    )
+
+
+def every_day(start="09:00", end="12:00"):
+    return [(day, start, end) for day in range(7)]
+
+
+def make_booking(teacher, student, start, *, minutes=60, status=BookingStatus.CONFIRMED, **extra):
+    """A booking written directly (for setting up a state, not for testing the rules)."""
+    from booking.models import ACTIVE_STATUSES
+
+    return Booking.objects.create(
+        teacher=teacher,
+        student=student,
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        status=status,
+        is_active=status in ACTIVE_STATUSES,
+        price_cents=1800,
+        **extra,
+    )
+
+
+@pytest.fixture
+def site_settings(db):
+    from wagtail.models import Site
+
+    site = Site.objects.get(is_default_site=True)
+    return BookingSettings.for_site(site)
+
+
+@pytest.fixture
+def available_teacher(teacher):
+    """A Paris teacher available every day 09:00-12:00 and 14:00-18:00."""
+    set_zone(teacher, "Europe/Paris")
+    add_windows(teacher, every_day("09:00", "12:00") + every_day("14:00", "18:00"))
+    return teacher
+
+
+@pytest.fixture
+def future_slot(available_teacher, student):
+    """The first slot the student is offered with the available teacher."""
+    from django.utils import timezone
+
+    from booking.slots import available_slots
+
+    now = timezone.now()
+    return available_slots(available_teacher, now, now + timedelta(days=7), viewer=student)[0]

@@ -1,0 +1,13 @@
+-- wrk reporter: one JSON line with the rate, latency percentiles (ms) and errors.
+-- Used by tests/perf/bench_load.py: wrk -s tests/perf/wrk_report.lua ...
+done = function(summary, latency, requests)
+  local seconds = summary.duration / 1e6
+  local e = summary.errors
+  io.write(string.format(
+    'WRK_JSON {"requests": %d, "seconds": %.3f, "rps": %.1f, "p50_ms": %.2f, "p90_ms": %.2f, ' ..
+    '"p99_ms": %.2f, "max_ms": %.2f, "errors_status": %d, "errors_socket": %d}\n',
+    summary.requests, seconds, summary.requests / seconds,
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000,
+    e.status, e.connect + e.read + e.write + e.timeout))
+end
