@@ -35,5 +35,16 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Measurements (not part of `make test`): see docs/benchmarks.md. They need PostgreSQL and
+# Redis on 127.0.0.1, wrk (Debian package), and for Lighthouse Node.js and Chromium.
+BENCH_ARGS ?=
+bench: install
+	$(PY) tests/perf/bench_load.py $(BENCH_ARGS)
+	$(PY) tests/perf/bench_stress.py
+
+lighthouse: install
+	test -x node_modules/.bin/lighthouse || npm ci --no-audit --no-fund
+	$(PY) tests/perf/lighthouse_run.py $(LIGHTHOUSE_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

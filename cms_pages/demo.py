@@ -90,6 +90,7 @@ def _demo_image(title, colour, accent):
 
 def _publish(page):
     page.save_revision().publish()
+    page.refresh_from_db()  # publishing saved another instance (url_path may have changed)
     return page
 
 

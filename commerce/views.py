@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -121,6 +122,7 @@ def checkout(request):
             return JsonResponse(
                 {"client_secret": client_secret, "return_url": _return_url(request, order)}
             )
+    prefetch_related_objects([order], "items__booking__teacher__profile")
     return render(
         request,
         "commerce/checkout.html",

@@ -96,6 +96,17 @@ NON_PURGING_MODELS = {
     "wagtailcore.uploadedfile",
     "wagtailimages.rendition",  # created while rendering anonymous pages
 }
+# Saving a draft revision or locking a page updates only these fields; visitors see nothing.
+DRAFT_ONLY_FIELDS = {
+    "comments",
+    "draft_title",
+    "has_unpublished_changes",
+    "latest_revision",
+    "latest_revision_created_at",
+    "locked",
+    "locked_at",
+    "locked_by",
+}
 NON_PURGING_NAME_PARTS = (
     "attempt",
     "basket",
@@ -157,8 +168,12 @@ def _on_model_change(sender, **kwargs):
     purges = _purging_cache.get(sender)
     if purges is None:
         purges = _purging_cache[sender] = _model_purges(sender)
-    if purges and not kwargs.get("raw"):
-        purge_now_and_on_commit()
+    if not purges or kwargs.get("raw"):
+        return
+    update_fields = kwargs.get("update_fields")
+    if update_fields and set(update_fields) <= DRAFT_ONLY_FIELDS:
+        return
+    purge_now_and_on_commit()
 
 
 def _on_page_publication(sender, **kwargs):

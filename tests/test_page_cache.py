@@ -9,6 +9,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.urls import path
+from wagtail.contrib.settings.models import BaseSiteSetting
+from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.models import Page, Site
 
 from cms_pages.models import ContentPage, HomePage
@@ -44,6 +46,12 @@ def home(db):
     home = HomePage(title="Petit Talk", slug="page-cache-home", body=[])
     root.add_child(instance=home)
     Site.objects.filter(is_default_site=True).update(root_page=home)
+    site = Site.objects.get(is_default_site=True)
+    for model in settings_registry:  # rows are created on first read, which purges
+        if issubclass(model, BaseSiteSetting):
+            model.for_site(site)
+        else:
+            model.load()
     return publish(home)
 
 

@@ -267,12 +267,12 @@ def schedules(draw):
     time_off = [
         base + timedelta(days=draw(st.integers(0, 7))) for _ in range(draw(st.integers(0, 2)))
     ]
-    rules = BookingSettings(
-        grid_minutes=draw(st.sampled_from([15, 30, 60])),
-        lesson_minutes=draw(st.sampled_from([30, 45, 60, 90])),
-        min_notice_hours=draw(st.sampled_from([0, 12, 48])),
-        horizon_weeks=1,
-    )
+    rules = {  # a dict, not BookingSettings: Hypothesis prints it in failure reports
+        "grid_minutes": draw(st.sampled_from([15, 30, 60])),
+        "lesson_minutes": draw(st.sampled_from([30, 45, 60, 90])),
+        "min_notice_hours": draw(st.sampled_from([0, 12, 48])),
+        "horizon_weeks": 1,
+    }
     return zone, windows, now.astimezone(ZoneInfo("UTC")), bookings, time_off, rules
 
 
@@ -320,7 +320,8 @@ def cast(db):
 )
 @given(schedule=schedules())
 def test_slot_properties_across_dst_changes(cast, schedule):
-    zone, windows, now, bookings, time_off, rules = schedule
+    zone, windows, now, bookings, time_off, rule_values = schedule
+    rules = BookingSettings(**rule_values)
     teacher, viewer, stranger, other_teacher = cast
     with transaction.atomic():
         set_zone(teacher, zone)

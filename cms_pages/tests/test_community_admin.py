@@ -165,3 +165,15 @@ def test_data_export_includes_comments_and_reviews(student, comments):
         }
     ]
     assert registered["reviews"](student) == []
+
+
+def test_demo_loader_is_idempotent(student):
+    from cms_pages import community_demo
+
+    community_demo.load(lambda message: None)
+    counts = (Comment.objects.count(), Subscriber.objects.count())
+    community_demo.load(lambda message: None)
+    assert (Comment.objects.count(), Subscriber.objects.count()) == counts
+    assert Subscriber.objects.filter(status=SubscriberStatus.CONFIRMED).count() >= 3
+    assert Comment.objects.approved().exists()
+    assert Comment.objects.pending().exists()

@@ -104,9 +104,7 @@ def test_block_shows_count_newest_approved_with_profile_links(student, other_stu
     assert LIST_URL in html
 
 
-def test_block_renders_many_testimonials_in_one_query(
-    student, django_assert_num_queries
-):
+def test_block_renders_many_testimonials_in_one_query(student, django_assert_num_queries):
     for i in range(10):
         Comment.objects.create(author=student, text=f"t{i}", status="approved")
     with django_assert_num_queries(1):

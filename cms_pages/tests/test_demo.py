@@ -26,7 +26,7 @@ def test_demo_replaces_the_welcome_page_and_runs_twice_without_duplicates(db, cl
     home = HomePage.objects.get()
     assert site.root_page_id == home.pk
     assert not Page.objects.filter(depth=2).exclude(pk=home.pk).exists()
-    assert ContentPage.objects.filter(slug="about").exists()
+    assert ContentPage.objects.get(slug="about").url == "/about/"
     assert ContactPage.objects.get().form_fields.count() == 3
     assert BlogPage.objects.live().count() == 3
     assert SiteSettings.for_site(site).contact_email

@@ -22,6 +22,11 @@ def link_in(message, kind):
     return re.search(rf"https?://\S+?(/newsletter/{kind}/[^\s/]+/)", message.body).group(1)
 
 
+def test_newsletter_field_does_not_clash_with_the_login_email_label(page):
+    page.goto("/accounts/login/")
+    expect(page.get_by_label("Email")).to_have_count(1)
+
+
 def test_testimonial_is_written_moderated_and_published(page, browser, live_server):
     text = f"Des cours formidables, merci ! {uuid.uuid4().hex[:6]}"
     login(page, "student@petittalk.example")
@@ -58,7 +63,7 @@ def test_visitor_subscribes_sees_duplicate_message_and_unsubscribes(page, mailou
     page.goto("/newsletter/subscribe/")
     assert_no_axe_violations(page)
     form = page.locator("main form.newsletter-form")
-    form.get_by_label("Email address").fill(email)
+    form.get_by_label("Your e-mail address").fill(email)
     form.get_by_role("button", name="Subscribe").click()
     expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
     assert_no_axe_violations(page)
@@ -70,7 +75,7 @@ def test_visitor_subscribes_sees_duplicate_message_and_unsubscribes(page, mailou
     assert Subscriber.objects.get(email=email).status == SubscriberStatus.CONFIRMED
 
     footer = page.locator("footer form.newsletter-form")
-    footer.get_by_label("Email address").fill(email.upper())
+    footer.get_by_label("Your e-mail address").fill(email.upper())
     footer.get_by_role("button", name="Subscribe").click()
     expect(page.get_by_text("This address is already subscribed.")).to_be_visible()
     expect(page.get_by_text("Enter a valid email")).to_have_count(0)

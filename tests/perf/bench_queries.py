@@ -1,8 +1,8 @@
 """Queries per request for each benchmarked page, through Django's test client against the
 benchmark database (run in a subprocess with the benchmark's environment).
 
-For every page: a first request (cold: empty page cache, per-process caches filling) and a
-second one (warm: what a steady stream of requests costs). Prints one JSON object.
+For every page: the queries of a request as wrk sends it, and of one that the page cache
+cannot answer. Prints one JSON object.
 
     python tests/perf/bench_queries.py '{"home": ["/", null], "basket": ["/basket/", "a@b.c"]}'
 """
@@ -25,13 +25,24 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 
-def measure(client, path):
-    counts = []
-    for _ in range(2):
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(path, HTTP_HOST="localhost")
-        counts.append(len(queries))
-    return {"status": response.status_code, "cold": counts[0], "warm": counts[1]}
+def count(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, HTTP_HOST="localhost")
+    return response.status_code, len(queries)
+
+
+def measure(client, path, *, anonymous):
+    """``served``: a repeated request, as wrk sends it (anonymous pages come from the page
+    cache). ``rendered``: a repeated request that the page cache must skip (it carries a
+    session cookie, here an unknown one for visitors), so the view and templates run: the
+    number that must not grow with the data."""
+    count(client, path)
+    status, served = count(client, path)
+    if anonymous:
+        client.cookies["sessionid"] = "bench-page-cache-bypass"
+    count(client, path)
+    _, rendered = count(client, path)
+    return {"status": status, "served": served, "rendered": rendered}
 
 
 def main():
@@ -42,7 +53,7 @@ def main():
         client = Client()
         if email:
             client.force_login(User.objects.get(email__iexact=email))
-        results[name] = measure(client, path)
+        results[name] = measure(client, path, anonymous=not email)
     print(json.dumps(results))  # noqa: T201
 
 

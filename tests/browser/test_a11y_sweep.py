@@ -1,0 +1,153 @@
+"""axe-core on every public page and every dashboard page (zero violations of any impact),
+plus reduced motion and visible keyboard focus."""
+
+import pytest
+
+from tests.browser.conftest import assert_no_axe_violations, login
+
+DEMO_STUDENT = "student@petittalk.example"
+DEMO_TEACHER = "camille@petittalk.example"
+DEMO_TEACHER_SLUG = "camille-martin"
+DEMO_EDITOR = "editor@petittalk.example"
+
+PUBLIC_PAGES = [
+    "/",
+    "/teachers/",
+    f"/teachers/{DEMO_TEACHER_SLUG}/",
+    "/blog/",
+    "/blog/ten-phrases-for-your-first-french-conversation/",
+    "/about/",
+    "/contact/",
+    "/comments/",
+    "/newsletter/thanks/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+    "/this-page-does-not-exist/",
+]
+
+# (who, path)
+DASHBOARD_PAGES = [
+    (DEMO_STUDENT, f"/book/?teacher={DEMO_TEACHER_SLUG}"),
+    (DEMO_STUDENT, "/bookings/"),
+    (DEMO_STUDENT, "/basket/"),
+    (DEMO_STUDENT, "/checkout/"),
+    (DEMO_STUDENT, "/orders/"),
+    (DEMO_STUDENT, "/profile/"),
+    (DEMO_STUDENT, "/profile/edit/"),
+    (DEMO_STUDENT, "/comments/new/"),
+    (DEMO_TEACHER, "/teacher/"),
+    (DEMO_TEACHER, "/teacher/availability/"),
+    (DEMO_TEACHER, "/profile/"),
+    (DEMO_TEACHER, "/profile/edit/"),
+    (DEMO_EDITOR, "/profile/"),
+]
+
+
+def open_page(page, path, *, expect_status=200):
+    response = page.goto(path)
+    if response.status == 404 and expect_status != 404:
+        pytest.skip(f"{path} answers 404: that part of the site is not built yet")
+    assert response.status == expect_status, f"{path} answered {response.status}"
+    page.wait_for_load_state("load")
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_page_has_no_axe_violations(page, path):
+    open_page(page, path, expect_status=404 if "does-not-exist" in path else 200)
+    assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize(("email", "path"), DASHBOARD_PAGES)
+def test_dashboard_page_has_no_axe_violations(page, email, path):
+    login(page, email)
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    open_page(page, path)
+    assert "/accounts/login/" not in page.url, f"{email} was sent to the login page"
+    assert_no_axe_violations(page)
+
+
+def test_public_page_on_a_phone_has_no_axe_violations(mobile_page):
+    open_page(mobile_page, "/")
+    assert_no_axe_violations(mobile_page)
+
+
+# Every element with a running or pending animation/transition, and its durations in seconds.
+MOTION_SCRIPT = """
+() => {
+  const seconds = (value) => Math.max(...value.split(",").map((part) => {
+    part = part.trim();
+    return part.endsWith("ms") ? parseFloat(part) / 1000 : parseFloat(part);
+  }));
+  const found = [];
+  for (const el of document.querySelectorAll("*")) {
+    const style = getComputedStyle(el);
+    const animation = style.animationName !== "none" ? seconds(style.animationDuration) : 0;
+    const transition = seconds(style.transitionDuration);
+    if (animation > 0 || transition > 0) {
+      found.push({tag: el.tagName + "." + el.className, animation, transition});
+    }
+  }
+  return found;
+}
+"""
+
+
+@pytest.mark.parametrize("path", ["/", "/teachers/", f"/teachers/{DEMO_TEACHER_SLUG}/"])
+def test_reduced_motion_turns_animations_and_transitions_off(page, path):
+    open_page(page, path)
+    moving = page.evaluate(MOTION_SCRIPT)
+    assert moving, f"{path} has no animated element: this test would prove nothing"
+
+    page.emulate_media(reduced_motion="reduce")
+    still_moving = [
+        item
+        for item in page.evaluate(MOTION_SCRIPT)
+        if item["animation"] > 0.001 or item["transition"] > 0.001
+    ]
+    assert not still_moving, f"moving despite prefers-reduced-motion: {still_moving[:5]}"
+
+
+# Outline or box-shadow of the focused element (or, for a visually hidden radio/checkbox,
+# of its label), so the indicator the user sees is what is checked.
+FOCUS_SCRIPT = """
+() => {
+  let el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const describe = (node) => {
+    const s = getComputedStyle(node);
+    const outline = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0;
+    return {outline, shadow: s.boxShadow !== "none"};
+  };
+  let seen = describe(el);
+  if (!seen.outline && !seen.shadow && el.labels && el.labels.length) {
+    seen = describe(el.labels[0]);
+  }
+  return {tag: el.tagName, text: (el.innerText || el.name || el.id || "").slice(0, 40), ...seen};
+}
+"""
+
+
+def assert_focus_visible_for_tabs(page, presses):
+    seen = 0
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(FOCUS_SCRIPT)
+        if focus is None:
+            continue
+        seen += 1
+        assert focus["outline"] or focus["shadow"], f"no visible focus on {focus}"
+    assert seen, "Tab never focused anything"
+
+
+@pytest.mark.parametrize("path", ["/", f"/teachers/{DEMO_TEACHER_SLUG}/", "/accounts/login/"])
+def test_keyboard_focus_is_always_visible(page, path):
+    open_page(page, path)
+    assert_focus_visible_for_tabs(page, 25)
+
+
+def test_keyboard_focus_is_visible_on_the_booking_page(page):
+    login(page, DEMO_STUDENT)
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    open_page(page, f"/book/?teacher={DEMO_TEACHER_SLUG}")
+    assert_focus_visible_for_tabs(page, 30)
