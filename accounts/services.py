@@ -48,7 +48,10 @@ def set_password_url(user):
     """An absolute link to allauth's "set a new password" page, valid like a reset link."""
     path = reverse(
         "account_reset_password_from_key",
-        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
     )
     return settings.SITE_URL.rstrip("/") + path
 

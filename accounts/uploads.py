@@ -32,7 +32,7 @@ def process_photo(upload):
     """Return the photo as a resized JPEG ``ContentFile``, or raise ``ValidationError``.
 
     Rejects anything that is not a JPEG/PNG/WebP image, files over 5 MB, images over
-    4000×4000 pixels and decompression bombs, before decoding the pixel data.
+    4000 x 4000 pixels and decompression bombs, before decoding the pixel data.
     """
     if upload.size > PHOTO_MAX_BYTES:
         raise ValidationError(

@@ -95,7 +95,10 @@ def profile(request):
 @require_http_methods(["GET", "POST"])
 def profile_edit(request):
     form = ProfileForm(
-        request.POST or None, request.FILES or None, instance=request.user.profile, user=request.user
+        request.POST or None,
+        request.FILES or None,
+        instance=request.user.profile,
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -125,4 +128,3 @@ def account_delete(request):
         messages.success(request, "Your account has been deleted and your personal data erased.")
         return redirect("/")
     return render(request, "accounts/account_delete.html", {"form": form})
-

@@ -102,8 +102,13 @@ class TimeOffForm(forms.Form):
 
 class BaseTimeOffFormSet(forms.BaseFormSet):
     def ranges(self):
+        """The filled-in, not-deleted rows as (first day, last day, note)."""
         return [
-            form.cleaned_data
+            (
+                form.cleaned_data["start_date"],
+                form.cleaned_data["end_date"],
+                form.cleaned_data["note"],
+            )
             for form in self.forms
             if form.has_changed() and not self._should_delete_form(form)
         ]

@@ -255,7 +255,8 @@ def availability(request):
                 )
                 time_off.delete()
                 TimeOff.objects.bulk_create(
-                    TimeOff(teacher=teacher, **data) for data in time_off_formset.ranges()
+                    TimeOff(teacher=teacher, start_date=start, end_date=end, note=note)
+                    for start, end, note in time_off_formset.ranges()
                 )
             messages.success(request, "Your availability is saved.")
             return redirect("booking:availability")

@@ -9,6 +9,7 @@ import io
 import json
 import uuid
 from datetime import date
+from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.conf import settings
@@ -110,12 +111,17 @@ def _ensure_home_page(hero_image, log):
         body=json.dumps(_home_body(hero_image)),
     )
     root.add_child(instance=home)
+    # Canonical and sitemap URLs are built from the site's host name: use SITE_URL's.
+    site_url = urlsplit(settings.SITE_URL)
+    hostname, port = site_url.hostname or "localhost", site_url.port or 80
+    if site_url.scheme == "https" and not site_url.port:
+        port = 443
     with transaction.atomic():
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
             Site.objects.create(
-                hostname="localhost",
-                port=80,
+                hostname=hostname,
+                port=port,
                 site_name="Petit Talk",
                 root_page=home,
                 is_default_site=True,
@@ -124,6 +130,7 @@ def _ensure_home_page(hero_image, log):
             previous_root = site.root_page
             site.root_page = home
             site.site_name = "Petit Talk"
+            site.hostname, site.port = hostname, port
             site.save()
             # Wagtail's "Welcome to your new Wagtail site!" page: nobody links to it any more.
             if previous_root.specific_class is Page and previous_root.depth == 2:

@@ -29,7 +29,11 @@ NAVIGATION = {
         Link("Basket", "/basket/"),
         PROFILE,
     ],
-    "teacher": [Link("Dashboard", "/teacher/"), Link("Availability", "/teacher/availability/"), PROFILE],
+    "teacher": [
+        Link("Dashboard", "/teacher/"),
+        Link("Availability", "/teacher/availability/"),
+        PROFILE,
+    ],
     "editor": [TEACHERS, ADMIN, PROFILE],
     "admin": [TEACHERS, ADMIN, PROFILE],
     "member": [TEACHERS, PROFILE],

@@ -7,11 +7,15 @@ from accounts.roles import EDITORS
 OFFER_PERMISSIONS = ("add_offer", "change_offer", "delete_offer", "view_offer")
 
 
-def grant_editor_offer_permissions(sender, **kwargs):
+def grant_editor_offer_permissions(sender, using="default", **kwargs):
     """After migrate: the Editors group may manage offers in the Wagtail admin."""
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
-    group, _ = Group.objects.get_or_create(name=EDITORS)
+    # Our receiver may run before auth's own: make sure the permissions exist first.
+    create_permissions(sender, verbosity=0, using=using)
+
+    group, _ = Group.objects.using(using).get_or_create(name=EDITORS)
     group.permissions.add(
         *Permission.objects.filter(content_type__app_label="commerce", codename__in=OFFER_PERMISSIONS)
     )

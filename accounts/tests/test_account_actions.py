@@ -47,7 +47,10 @@ def test_delete_account_erases_personal_data_and_logs_out(
     client, student, password, django_capture_on_commit_callbacks
 ):
     client.force_login(student)
-    client.post("/profile/edit/", {"display_name": "Sam", "timezone": "Europe/London", "photo": image_upload()})
+    client.post(
+        "/profile/edit/",
+        {"display_name": "Sam", "timezone": "Europe/London", "photo": image_upload()},
+    )
     student.profile.refresh_from_db()
     photo = student.profile.photo.name
     assert default_storage.exists(photo)

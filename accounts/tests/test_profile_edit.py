@@ -170,13 +170,17 @@ def test_30_mb_photo_is_rejected(client, student):
 
 
 def test_photo_over_4000_pixels_is_rejected(client, student):
-    upload = SimpleUploadedFile("wide.png", image_bytes("PNG", (4001, 10)), content_type="image/png")
+    upload = SimpleUploadedFile(
+        "wide.png", image_bytes("PNG", (4001, 10)), content_type="image/png"
+    )
     assert "the limit is 4000×4000" in photo_error(client, student, upload)
 
 
 def test_decompression_bomb_is_rejected(client, student, monkeypatch):
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)
-    upload = SimpleUploadedFile("bomb.png", image_bytes("PNG", (100, 100)), content_type="image/png")
+    upload = SimpleUploadedFile(
+        "bomb.png", image_bytes("PNG", (100, 100)), content_type="image/png"
+    )
     assert "too many pixels" in photo_error(client, student, upload)
 
 

@@ -48,6 +48,7 @@ def test_teacher_list_query_count_does_not_grow_with_teachers(client, django_ass
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    client.get("/teachers/")  # warm the site lookup cache
     with CaptureQueriesContext(connection) as one:
         client.get("/teachers/")
     for n in range(6):
@@ -101,7 +102,9 @@ def test_deactivated_teacher_disappears_everywhere(client):
 
     assert list(active_teachers()) == [active]
     assert "Gone Teacher" not in client.get("/teachers/").content.decode()
-    assert client.get(reverse("accounts:teacher_detail", args=[gone.profile.slug])).status_code == 404
+    assert (
+        client.get(reverse("accounts:teacher_detail", args=[gone.profile.slug])).status_code == 404
+    )
     assert [p.user_id for p in TeacherSitemap().items()] == [active.pk]
     html = TeacherCarouselBlock().render(TeacherCarouselBlock().to_python({"heading": "Meet"}))
     assert "Visible Teacher" in html
@@ -137,7 +140,7 @@ def test_carousel_block_renders_accessible_scrollable_list(django_assert_max_num
 
 
 def test_student_page_is_for_logged_in_users_only(client, student, other_student):
-    student.profile.bio = "J'adore le fromage"
+    student.profile.bio = "Le fromage est bon"
     student.profile.save()
     url = reverse("accounts:student_detail", args=[student.pk])
     response = client.get(url)
@@ -146,7 +149,7 @@ def test_student_page_is_for_logged_in_users_only(client, student, other_student
     client.force_login(other_student)
     response = client.get(url)
     assert response.status_code == 200
-    assert "J'adore le fromage" in response.content.decode()
+    assert "Le fromage est bon" in response.content.decode()
 
 
 def test_student_page_is_404_for_teachers_and_inactive_students(client, student, teacher):

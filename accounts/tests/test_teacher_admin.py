@@ -40,7 +40,9 @@ def test_admin_creates_teacher_with_group_profile_and_password_email(
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == [user.email]
-    link = next(line for line in message.body.splitlines() if "/accounts/password/reset/key/" in line)
+    link = next(
+        line for line in message.body.splitlines() if "/accounts/password/reset/key/" in line
+    )
 
     path = link[link.index("/accounts/") :].strip()
     response = client.get(path, follow=True)
@@ -67,9 +69,13 @@ def test_teacher_creation_is_atomic(client, admin_user, mailoutbox, monkeypatch)
     assert mailoutbox == []
 
 
-def test_duplicate_email_in_other_case_and_taken_slug_are_form_errors(client, admin_user, student, teacher):
+def test_duplicate_email_in_other_case_and_taken_slug_are_form_errors(
+    client, admin_user, student, teacher
+):
     client.force_login(admin_user)
-    response = client.post(ADD, teacher_data(email=student.email.upper(), slug=teacher.profile.slug))
+    response = client.post(
+        ADD, teacher_data(email=student.email.upper(), slug=teacher.profile.slug)
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "already exists" in html

@@ -59,9 +59,10 @@ def test_student_cannot_book_overlapping_lessons_with_two_teachers(
 def test_stale_holds_are_expired_in_the_same_transaction(available_teacher, future_slot):
     first, second = StudentFactory(), StudentFactory()
     now = timezone.now()
-    stale = hold_slot(first, available_teacher, future_slot, now=now)
+    slot = future_slot + timedelta(days=1)  # still beyond the notice 31 minutes later
+    stale = hold_slot(first, available_teacher, slot, now=now)
     later = now + timedelta(minutes=31)
-    fresh = hold_slot(second, available_teacher, future_slot, now=later)
+    fresh = hold_slot(second, available_teacher, slot, now=later)
     stale.refresh_from_db()
     assert stale.status == BookingStatus.EXPIRED and not stale.is_active
     assert fresh.status == BookingStatus.HELD

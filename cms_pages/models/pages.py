@@ -61,7 +61,9 @@ class ContentPage(Page):
 
 
 class ContactFormField(AbstractFormField):
-    page = ParentalKey("cms_pages.ContactPage", on_delete=models.CASCADE, related_name="form_fields")
+    page = ParentalKey(
+        "cms_pages.ContactPage", on_delete=models.CASCADE, related_name="form_fields"
+    )
 
 
 class ContactPage(AbstractEmailForm):

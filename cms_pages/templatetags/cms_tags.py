@@ -19,7 +19,10 @@ def main_navigation(context):
     request = context.get("request")
     path = getattr(request, "path", "")
     return [
-        {"link": link, "current": path == link.url or (link.url != "/" and path.startswith(link.url))}
+        {
+            "link": link,
+            "current": path == link.url or (link.url != "/" and path.startswith(link.url)),
+        }
         for link in navigation.navigation_for(_user(context))
     ]
 

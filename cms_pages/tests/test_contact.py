@@ -42,9 +42,7 @@ def test_invalid_message_shows_errors_and_sends_nothing(
     assert not FormSubmission.objects.exists()
 
 
-def test_messages_go_to_the_site_settings_address_not_the_page_field(
-    contact_page, site_settings
-):
+def test_messages_go_to_the_site_settings_address_not_the_page_field(contact_page, site_settings):
     contact_page.to_address = "old@example.com"
     assert ContactPage.objects.get(pk=contact_page.pk).contact_address() == (
         "team@petittalk.example"

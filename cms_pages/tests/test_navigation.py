@@ -86,7 +86,9 @@ def test_editors_and_admins_get_a_link_to_the_admin(client, home, request, user_
 
 def test_menu_button_controls_the_menu(client, home):
     html = client.get("/").content.decode()
-    assert re.search(r'<button class="menu-toggle"[^>]*aria-expanded="false"[^>]*aria-controls="site-menu"', html)
+    assert re.search(
+        r'<button class="menu-toggle"[^>]*aria-expanded="false"[^>]*aria-controls="site-menu"', html
+    )
     assert 'id="site-menu"' in html
 
 
@@ -102,8 +104,6 @@ def test_editors_group_may_use_the_admin_and_publish_pages(client, home, editor)
     assert home.permissions_for_user(editor).can_add_subpage()
     assert home.permissions_for_user(editor).can_publish()
     assert policy_registry.get_by_type(get_image_model()).user_has_permission(editor, "add")
-    assert policy_registry.get_by_type(get_document_model()).user_has_permission(
-        editor, "change"
-    )
+    assert policy_registry.get_by_type(get_document_model()).user_has_permission(editor, "change")
     client.force_login(editor)
     assert client.get("/admin/").status_code == 200

@@ -36,7 +36,7 @@ def production_env(tmp_path):
 
 
 def manage(env, *args):
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 - fixed argv: this interpreter and manage.py
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
         env=env,

@@ -67,7 +67,9 @@ def test_title_falls_back_to_page_title_and_brand(client, content_page, site_set
     assert head(client.get(content_page.url)).title == "About us | Petit Talk Paris"
 
 
-def test_description_falls_back_to_intro_then_site_settings(client, home, content_page, site_settings):
+def test_description_falls_back_to_intro_then_site_settings(
+    client, home, content_page, site_settings
+):
     assert head(client.get(content_page.url)).meta["description"] == "Who we are."
     assert head(client.get(home.url)).meta["description"] == site_settings.default_meta_description
 
@@ -160,7 +162,9 @@ def test_images_use_renditions_with_dimensions(client, home, image, path, conten
         [{"type": "hero", "value": {"image": image.pk, "heading": "Bonjour", "text": ""}}]
     )
     home.save_revision().publish()
-    content_page.body = json.dumps([{"type": "image", "value": {"image": image.pk, "caption": "Lyon"}}])
+    content_page.body = json.dumps(
+        [{"type": "image", "value": {"image": image.pk, "caption": "Lyon"}}]
+    )
     content_page.save_revision().publish()
     html = client.get(path).content.decode()
     img = re.search(r"<img [^>]*>", html[html.index("<picture>") :]).group(0)

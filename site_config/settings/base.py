@@ -227,7 +227,9 @@ WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 SITE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "png", "gif": "png"}
-WAGTAILDOCS_SERVE_METHOD = "redirect" if AWS_STORAGE_BUCKET_NAME else "serve_view"
+# Documents are streamed by Wagtail's view, which checks collection privacy; on S3 the
+# documents/ prefix stays private (site_config/storage.py).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILFORMS_NOTIFICATION_EMAIL_FROM = DEFAULT_FROM_EMAIL
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_COMMENTS_ENABLED = False

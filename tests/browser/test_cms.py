@@ -42,7 +42,9 @@ def test_small_screen_menu_collapses_and_works_by_keyboard(mobile_page):
     assert_no_axe_violations(page)
 
     page.keyboard.press("Tab")
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Teachers")).to_be_focused()
+    expect(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Teachers")
+    ).to_be_focused()
 
     page.keyboard.press("Escape")
     expect(toggle).to_have_attribute("aria-expanded", "false")
