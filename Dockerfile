@@ -25,4 +25,4 @@ RUN SECRET_KEY=build-only-build-only-build-only-build-only-build-only-0000 \
 
 USER petittalk
 EXPOSE 8000
-CMD ["sh", "-c", "gunicorn site_config.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile - --forwarded-allow-ips='*'"]
+CMD ["sh", "-c", "gunicorn site_config.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --forwarded-allow-ips='*'"]

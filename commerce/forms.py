@@ -63,7 +63,9 @@ class RefundForm(forms.Form):
     amount = forms.DecimalField(
         label="Amount (€)", min_value=Decimal("0.01"), max_digits=8, decimal_places=2
     )
-    reason = forms.CharField(label="Reason", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Reason", max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
     token = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, items, refundable, **kwargs):

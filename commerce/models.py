@@ -19,7 +19,7 @@ class OfferKind(models.TextChoices):
 class Offer(models.Model):
     """A discount editors run on the site: automatic, or applied by entering its promo code.
 
-    ``value`` means a percentage (1–100) for percentage offers and an amount in cents for
+    ``value`` means a percentage (1 to 100) for percentage offers and an amount in cents for
     fixed offers; bundle offers use ``bundle_buy`` and ``bundle_free`` instead.
     """
 
@@ -92,10 +92,7 @@ class Offer(models.Model):
             errors["max_redemptions"] = "Leave empty for unlimited, or enter at least 1."
         if self.per_student_limit == 0:
             errors["per_student_limit"] = "Leave empty for unlimited, or enter at least 1."
-        if (
-            self.code
-            and Offer.objects.exclude(pk=self.pk).filter(code__iexact=self.code).exists()
-        ):
+        if self.code and Offer.objects.exclude(pk=self.pk).filter(code__iexact=self.code).exists():
             errors["code"] = "Another offer already uses this promo code."
         if errors:
             raise ValidationError(errors)
@@ -111,9 +108,7 @@ class Offer(models.Model):
 
     def is_running(self, now):
         return (
-            self.active
-            and self.starts_at <= now
-            and (self.ends_at is None or self.ends_at > now)
+            self.active and self.starts_at <= now and (self.ends_at is None or self.ends_at > now)
         )
 
 
@@ -178,9 +173,7 @@ class Order(models.Model):
 
     @property
     def refunded_cents(self):
-        return sum(
-            r.amount_cents for r in self.refunds.all() if r.status == RefundStatus.SUCCEEDED
-        )
+        return sum(r.amount_cents for r in self.refunds.all() if r.status == RefundStatus.SUCCEEDED)
 
     def refresh_refund_status(self):
         """Paid orders become refunded or partially refunded as refunds succeed."""

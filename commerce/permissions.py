@@ -17,7 +17,9 @@ def grant_editor_offer_permissions(sender, using="default", **kwargs):
 
     group, _ = Group.objects.using(using).get_or_create(name=EDITORS)
     group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="commerce", codename__in=OFFER_PERMISSIONS)
+        *Permission.objects.filter(
+            content_type__app_label="commerce", codename__in=OFFER_PERMISSIONS
+        )
     )
 
 

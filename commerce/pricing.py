@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from .money import format_cents
 from .models import OfferKind
+from .money import format_cents
 
 CODE_UNKNOWN = "unknown"
 CODE_NOT_STARTED = "not_started"
@@ -76,9 +76,7 @@ def _share(amount, prices):
     if total == 0:
         return [0] * len(prices)
     floors = [amount * p // total for p in prices]
-    remainders = sorted(
-        range(len(prices)), key=lambda i: (-(amount * prices[i] % total), i)
-    )
+    remainders = sorted(range(len(prices)), key=lambda i: (-(amount * prices[i] % total), i))
     for i in remainders[: amount - sum(floors)]:
         floors[i] += 1
     return floors
@@ -196,7 +194,7 @@ def price_basket(items, offers, *, student=None, promo_code=None, now=None, firs
 
 
 def describe(result):
-    """One sentence for the basket: "Autumn welcome: 10% off (−€3.60)"."""
+    """One sentence for the basket: "Autumn welcome: 10% off (-€3.60)"."""
     if not result.applied_offer:
         return ""
     offer = result.applied_offer

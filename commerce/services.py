@@ -286,8 +286,7 @@ def record_provider_refunds(intent_id, *, amount_refunded, refunds=()):
 def refundable_cents(item):
     """What is left to refund on a lesson: what was paid minus refunds not failed."""
     taken = (
-        item.refunds.exclude(status=RefundStatus.FAILED).aggregate(s=Sum("amount_cents"))["s"]
-        or 0
+        item.refunds.exclude(status=RefundStatus.FAILED).aggregate(s=Sum("amount_cents"))["s"] or 0
     )
     return max(0, item.paid_cents - taken)
 

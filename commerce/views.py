@@ -266,4 +266,3 @@ def order_receipt(request, pk):
         pk,
     )
     return render(request, "commerce/receipt.html", {"order": order})
-

@@ -3,6 +3,7 @@ count is shared by every app server)."""
 
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 
 
@@ -21,8 +22,16 @@ def allow(scope, key, *, limit, period):
 
 
 def client_ip(request):
-    """The client's address; behind a proxy, the first X-Forwarded-For entry."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip()
+    """The client's address.
+
+    Behind ``TRUSTED_PROXY_COUNT`` proxies (1 on Heroku: its router), the address the
+    outermost trusted proxy saw, which is that many entries from the right of
+    X-Forwarded-For. The left-most entries are whatever the client sent, so trusting them
+    would let anyone dodge a limit by sending a new header each time.
+    """
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if proxies and forwarded:
+        return forwarded[-min(proxies, len(forwarded))]
     return request.META.get("REMOTE_ADDR", "unknown")

@@ -14,7 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from accounts.forms import ProfileForm
-from tests.support.moto_server import moto_s3, s3_media  # noqa: F401 - fixtures
+from tests.support import moto_server
+
+moto_s3 = moto_server.moto_s3  # fixtures
+s3_media = moto_server.s3_media
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +40,7 @@ def form_data(profile, user, **changes):
     """The profile form's current values, as the edit page would post them back."""
     form = ProfileForm(instance=profile, user=user)
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         if name in ("photo", "intro_video"):
             continue
         value = form[name].value()

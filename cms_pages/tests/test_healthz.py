@@ -10,6 +10,6 @@ def test_healthz_answers_ok_when_database_answers(client, db):
 
 
 def test_healthz_answers_503_when_database_fails(client, db):
-    with mock.patch("cms_pages.views.connection.cursor", side_effect=OperationalError("down")):
+    with mock.patch("site_config.health.connection.cursor", side_effect=OperationalError("down")):
         response = client.get("/healthz")
     assert response.status_code == 503

@@ -74,7 +74,9 @@ def test_changing_an_offer_updates_the_open_basket(client, student, teacher):
         ("FIRST", {"first_order_only": True, "used": True}, "only for a first order"),
     ],
 )
-def test_promo_code_errors_are_clear(client, student, other_student, teacher, code, fields, message):
+def test_promo_code_errors_are_clear(
+    client, student, other_student, teacher, code, fields, message
+):
     from commerce.models import OfferRedemption, Order
 
     make_held(student, teacher, 1)

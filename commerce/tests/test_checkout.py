@@ -213,7 +213,10 @@ def test_nobody_sees_or_pays_another_students_order(client, student, other_stude
     order = Order.objects.get(student=other_student)
     client.force_login(student)
     assert client.get(reverse("commerce:dev_pay", args=[order.pk])).status_code == 404
-    assert client.post(reverse("commerce:dev_pay", args=[order.pk]), {"action": "pay"}).status_code == 404
+    assert (
+        client.post(reverse("commerce:dev_pay", args=[order.pk]), {"action": "pay"}).status_code
+        == 404
+    )
     assert client.get(reverse("commerce:order_receipt", args=[order.pk])).status_code == 404
     for name in ("commerce:checkout_success", "commerce:checkout_failure"):
         assert client.get(reverse(name) + f"?order={order.pk}").status_code == 404

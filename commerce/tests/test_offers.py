@@ -26,7 +26,11 @@ pytestmark = pytest.mark.django_db
         ({"kind": OfferKind.PERCENTAGE, "value": 101}, "value", "between 1 and 100"),
         ({"kind": OfferKind.FIXED, "value": 0}, "value", "above zero"),
         ({"kind": OfferKind.BUNDLE, "bundle_buy": 0, "bundle_free": 1}, "bundle_buy", "at least 1"),
-        ({"kind": OfferKind.BUNDLE, "bundle_buy": 5, "bundle_free": None}, "bundle_free", "at least 1"),
+        (
+            {"kind": OfferKind.BUNDLE, "bundle_buy": 5, "bundle_free": None},
+            "bundle_free",
+            "at least 1",
+        ),
         ({"ends_at_offset": -1}, "ends_at", "end after it starts"),
         ({"max_redemptions": 0}, "max_redemptions", "at least 1"),
     ],
@@ -73,8 +77,15 @@ def test_offers_block_shows_every_current_offer_with_its_summary():
     make_offer(name="Fixed", kind=OfferKind.FIXED, value=500, code="FIVE")
     block = OffersBlock()
     html = block.render(block.to_python({"heading": "Current offers"}))
-    for text in ("Current offers", "Autumn welcome", "20% off", "Twenty off.", "Buy 5, get 1 free",
-                 "€5.00 off", "FIVE"):
+    for text in (
+        "Current offers",
+        "Autumn welcome",
+        "20% off",
+        "Twenty off.",
+        "Buy 5, get 1 free",
+        "€5.00 off",
+        "FIVE",
+    ):
         assert text in html
 
 

@@ -78,7 +78,7 @@ def test_percentage_rounding_examples():
     # 10% of €18.05 is 180.5 cents: half-up gives 181; 10% of €18.04 gives 180.
     assert price_basket([1805], [offer(value=10)], now=NOW).discount_cents == 181
     assert price_basket([1804], [offer(value=10)], now=NOW).discount_cents == 180
-    # per lesson: 3 × 15% of €0.99 = 3 × 14.85 → 3 × 15
+    # per lesson: 15% of €0.99 is 14.85 cents, rounded to 15, three times
     assert price_basket([99, 99, 99], [offer(value=15)], now=NOW).discount_cents == 45
 
 
@@ -144,7 +144,13 @@ def test_code_offers_apply_only_when_their_code_is_entered():
     [
         ({"code": "OTHER"}, {}, True, CODE_UNKNOWN, "don't know"),
         ({"code": "X", "active": False}, {}, True, CODE_EXPIRED, "expired"),
-        ({"code": "X", "max_redemptions": 2}, {"redemption_total": 2}, True, CODE_USED_UP, "used up"),
+        (
+            {"code": "X", "max_redemptions": 2},
+            {"redemption_total": 2},
+            True,
+            CODE_USED_UP,
+            "used up",
+        ),
         (
             {"code": "X", "per_student_limit": 1},
             {"redemption_by_student": 1},

@@ -52,7 +52,9 @@ def test_teacher_decline_refunds_the_lesson_once_through_stripe(
     assert any("Refund of €18.00" in m.subject for m in mailoutbox)
 
 
-def test_the_same_refund_is_never_sent_twice(paid_order, teacher, django_capture_on_commit_callbacks):
+def test_the_same_refund_is_never_sent_twice(
+    paid_order, teacher, django_capture_on_commit_callbacks
+):
     from commerce.signals import refund_declined_or_cancelled_lesson
 
     booking = lessons(paid_order)[0]
@@ -135,7 +137,9 @@ def test_students_see_their_orders_and_receipts(client, paid_order, student, oth
     receipt = client.get(reverse("commerce:order_receipt", args=[paid_order.pk])).content.decode()
     assert "€36.00" in receipt
     client.force_login(other_student)
-    assert f"Order {paid_order.pk}" not in client.get(reverse("commerce:order_list")).content.decode()
+    assert (
+        f"Order {paid_order.pk}" not in client.get(reverse("commerce:order_list")).content.decode()
+    )
 
 
 def test_orders_are_in_the_data_export(paid_order, student):

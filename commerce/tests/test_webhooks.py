@@ -98,7 +98,9 @@ def test_late_failure_after_success_does_not_unpay(client, open_order, fake_stri
 def test_declined_card_keeps_the_order_open_with_the_reason(client, open_order, fake_stripe):
     intent = dict(fake_stripe.intents[open_order.payment_intent_id])
     intent["last_payment_error"] = {"message": "Your card was declined.", "code": "card_declined"}
-    assert post_event(client, intent_event("payment_intent.payment_failed", intent)).status_code == 200
+    assert (
+        post_event(client, intent_event("payment_intent.payment_failed", intent)).status_code == 200
+    )
     open_order.refresh_from_db()
     assert open_order.status == OrderStatus.OPEN
     assert open_order.failure_reason == "Your card was declined."
@@ -153,7 +155,12 @@ def test_event_for_an_unknown_order_is_ignored(client, webhook_secret):
 
 
 def test_lapsed_hold_whose_slot_was_taken_is_refunded_and_the_student_told(
-    client, open_order, fake_stripe, other_student, teacher, mailoutbox,
+    client,
+    open_order,
+    fake_stripe,
+    other_student,
+    teacher,
+    mailoutbox,
     django_capture_on_commit_callbacks,
 ):
     first, second = Booking.objects.filter(order_items__order=open_order).order_by("start")
@@ -161,8 +168,13 @@ def test_lapsed_hold_whose_slot_was_taken_is_refunded_and_the_student_told(
     Booking.objects.filter(pk=first.pk).update(hold_expires_at=past)
     first.expire()
     Booking.objects.create(
-        teacher=teacher, student=other_student, start=first.start, end=first.end,
-        status=BookingStatus.PAID, price_cents=1800, is_active=True,
+        teacher=teacher,
+        student=other_student,
+        start=first.start,
+        end=first.end,
+        status=BookingStatus.PAID,
+        price_cents=1800,
+        is_active=True,
     )
     intent = succeeded(fake_stripe, open_order)
     with django_capture_on_commit_callbacks(execute=True):

@@ -24,3 +24,5 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 SITE_URL = WAGTAILADMIN_BASE_URL
 # Cached pages would leak between tests; tests/test_page_cache.py switches it on.
 PAGE_CACHE_ENABLED = False
+# Counts would carry over between tests in the shared locmem cache; its tests switch it on.
+ADMIN_LOGIN_RATE_LIMIT = None

@@ -36,7 +36,7 @@ def test_student_signs_up_logs_out_logs_in_and_shows_photo_publicly(page, tmp_pa
     assert user.profile.timezone  # guessed by the browser or the default
 
     page.goto("/profile/")
-    page.get_by_role("button", name="Log out").click()
+    page.locator("#main").get_by_role("button", name="Log out").click()
     page.wait_for_url(re.compile(r".*/$"))
     login(page, "zoe@example.com", PASSWORD)
     page.wait_for_url(re.compile(r"^(?!.*/accounts/login/).*$"))

@@ -38,7 +38,7 @@ from collections import Counter
 from booking.models import Booking, ACTIVE_STATUSES
 rows = Booking.objects.filter(teacher_id={teacher_id}, status__in=ACTIVE_STATUSES)
 starts = Counter(b.start.isoformat() for b in rows)
-print(json.dumps({{"per_slot": starts, "total": rows.count()}}))
+print("STRESS_JSON", json.dumps({{"per_slot": starts, "total": rows.count()}}))
 """
 
 
@@ -135,11 +135,10 @@ def main():
                     for index, session in enumerate(data["sessions"]):
                         pool.submit(student_run, index, session, data, servers, barrier, tally)
                 elapsed = time.perf_counter() - clock
-            counts = json.loads(
-                perfkit.manage(
-                    env, "shell", "-c", COUNT_SQL.format(teacher_id=data["teacher_id"])
-                ).strip()
+            output = perfkit.manage(
+                env, "shell", "-c", COUNT_SQL.format(teacher_id=data["teacher_id"])
             )
+            counts = json.loads(output.split("STRESS_JSON ", 1)[1].splitlines()[0])
         finally:
             perfkit.drop_database(DATABASE)
             perfkit.flush_redis(REDIS_URL)

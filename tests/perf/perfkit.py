@@ -364,10 +364,12 @@ lower than on a quiet one: each section records the load average when it started
 """
 
 
-def write_section(heading, body):
-    """Replace (or append) the ``## heading`` section of docs/benchmarks.md."""
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
-    text = DOCS.read_text() if DOCS.exists() else DOC_HEADER
+def write_section(heading, body, path=None):
+    """Replace (or append) the ``## heading`` section of docs/benchmarks.md, keeping the
+    other sections (some are written by other scripts or by hand)."""
+    path = Path(path or DOCS)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = path.read_text() if path.exists() else DOC_HEADER
     if not text.startswith("# Benchmarks"):
         text = DOC_HEADER + "\n" + text
     section = f"## {heading}\n\n{body.strip()}\n"
@@ -376,7 +378,7 @@ def write_section(heading, body):
         text = pattern.sub(lambda _match: section + "\n", text, count=1)
     else:
         text = text.rstrip() + "\n\n" + section
-    DOCS.write_text(text.rstrip() + "\n")
+    path.write_text(text.rstrip() + "\n")
 
 
 def dumps(data):

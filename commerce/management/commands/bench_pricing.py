@@ -18,12 +18,16 @@ def sample_basket(now):
     items = [SimpleNamespace(pk=i, price_cents=1500 + 50 * (i % 7)) for i in range(20)]
     start = now - timedelta(days=1)
     kinds = [
-        {"kind": OfferKind.PERCENTAGE, "value": 5 + i} if i % 3 == 0 else
-        {"kind": OfferKind.FIXED, "value": 300 * i} if i % 3 == 1 else
-        {"kind": OfferKind.BUNDLE, "bundle_buy": 3 + i % 4, "bundle_free": 1}
+        {"kind": OfferKind.PERCENTAGE, "value": 5 + i}
+        if i % 3 == 0
+        else {"kind": OfferKind.FIXED, "value": 300 * i}
+        if i % 3 == 1
+        else {"kind": OfferKind.BUNDLE, "bundle_buy": 3 + i % 4, "bundle_free": 1}
         for i in range(10)
     ]
-    offers = [Offer(name=f"Offer {i}", starts_at=start, active=True, **k) for i, k in enumerate(kinds)]
+    offers = [
+        Offer(name=f"Offer {i}", starts_at=start, active=True, **k) for i, k in enumerate(kinds)
+    ]
     return items, offers
 
 
