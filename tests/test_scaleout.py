@@ -63,7 +63,7 @@ SLOT_RADIO = re.compile(r'<input type="radio" name="slot"[^>]*value="([^"]+)"')
 
 
 @pytest.fixture(scope="module")
-def stack():
+def stack(tmp_path_factory):
     if not postgres_url():
         pytest.skip("scale-out test needs DATABASE_URL pointing at PostgreSQL")
     redis_url = redis_url_for(REDIS_DB)
@@ -74,9 +74,11 @@ def stack():
     redis_client = redis.Redis.from_url(redis_url)
     redis_client.flushdb()
     servers = []
+    static_root = tmp_path_factory.mktemp("scaleout-static")
     with scratch_database(f"petit_talk_scaleout_{os.getpid()}") as database_url:
-        env = stack_env(database_url, redis_url)
+        env = stack_env(database_url, redis_url, STATIC_ROOT=str(static_root))
         try:
+            manage(env, "collectstatic", "--noinput", timeout=600)
             manage(env, "migrate", "--noinput", timeout=900)
             manage(env, "load_demo", timeout=600)
             output = manage(env, "shell", "-c", SETUP_RACERS % {"count": RACERS}, timeout=300)
@@ -97,7 +99,7 @@ def test_a_session_started_on_one_server_works_on_the_other(stack):
     server_a, server_b = stack["servers"]
     browser = Browser()
     login_page = browser.get(f"{server_a.url}/accounts/login/")
-    assert login_page.status_code == 200
+    assert login_page.status_code == 200, server_a.output()
     response = browser.post(
         f"{server_a.url}/accounts/login/",
         {
@@ -148,7 +150,7 @@ def test_concurrent_bookings_of_one_slot_on_two_servers_make_exactly_one(stack):
     csrf_secret = secrets.token_hex(16)  # 32 characters: a valid unmasked token
     racers = [Browser({"sessionid": key, "csrftoken": csrf_secret}) for key in stack["sessions"]]
     page = racers[0].get(f"{server_a.url}/book/?teacher={slug}")
-    assert page.status_code == 200, page.text[:2000]
+    assert page.status_code == 200, server_a.output()
     slots = SLOT_RADIO.findall(page.text)
     if not slots:
         page = racers[0].get(f"{server_a.url}/book/?teacher={slug}&week=1")
@@ -175,7 +177,7 @@ def test_concurrent_bookings_of_one_slot_on_two_servers_make_exactly_one(stack):
         responses = list(pool.map(book, range(RACERS)))
 
     statuses = [response.status_code for response in responses]
-    assert 500 not in statuses
+    assert 500 not in statuses, server_a.output() + server_b.output()
     winners = [response for response in responses if response.status_code == 302]
     losers = [response for response in responses if response.status_code != 302]
     assert len(winners) == 1, statuses

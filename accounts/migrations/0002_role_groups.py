@@ -13,6 +13,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
+        # Wagtail's initial data creates the "Editors" group with create(); run after it.
+        ("wagtailcore", "0002_initial_data"),
     ]
 
     operations = [migrations.RunPython(create_groups, migrations.RunPython.noop)]

@@ -82,10 +82,14 @@ def measure_size(env, n, duration):
     )
     rows = []
     with perfkit.Gunicorn(env, workers=2) as server:
-        cookies = {
-            who: perfkit.cookie_header(perfkit.login(server.url, emails[who], info["password"]))
-            for who in ("student", "teacher")
-        }
+        cookies = {}
+        for who in ("student", "teacher"):
+            jar = perfkit.login(server.url, emails[who], info["password"])
+            # The session and CSRF cookies only: the one-off "signed in" message is not part
+            # of every request a browser sends.
+            cookies[who] = perfkit.cookie_header(
+                {name: jar[name] for name in ("sessionid", "csrftoken") if name in jar}
+            )
         for name, (_, who) in PAGES.items():
             url = server.url + paths[name]
             cookie = cookies.get(who)

@@ -167,7 +167,8 @@ def main():
         f"`tests/perf/bench_stress.py --students {options.students} --slots {options.slots}`:"
         f" two gunicorn servers ({options.workers} sync workers each) sharing PostgreSQL and"
         " Redis (sessions, cache); each student loads the booking page, then posts the hold"
-        f" form for {TRIES_PER_STUDENT} slots (one wanted by 4 students each, 3 at random),"
+        f" form for {TRIES_PER_STUDENT} slots (student i wants slot i mod {len(wanted)}, so"
+        f" each slot is wanted by {options.students // len(wanted)} students; 3 more at random),"
         " alternating servers; all students start at once.",
         "",
         "| students | slots | requests | time (s) | requests/s | p50 (ms) | p99 (ms) |"
