@@ -8,6 +8,7 @@
 
 import hashlib
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
@@ -31,6 +32,13 @@ CSRF_EXEMPT = {
     "stripe/webhook/": "Stripe signs every event; the view verifies the signature",
     "newsletter/unsubscribe/<str:token>/": "RFC 8058 one-click unsubscribe, secret token",
 }
+# Django-level exempt, but Django REST framework enforces CSRF itself for session users
+# (checked by POSTing to them like any other endpoint).
+DRF_PREFIX = "admin/api/main/"
+# Wagtail's deliberate error page for testing error reporting (editors and admins only).
+DELIBERATE_ERRORS = {"/admin/failwhale/"}
+# Known bugs, reported to the lead; each has its own xfail test below so the fix shows.
+KNOWN_GET_WRITES = {"/checkout/": "commerce creates or updates the order on GET"}
 EVIL = "https://evil.example/steal"
 WRITE_SQL = re.compile(r'^\s*(INSERT INTO|UPDATE|DELETE FROM)\s+"?(\w+)"?', re.IGNORECASE)
 
@@ -63,6 +71,17 @@ MODEL_WORDS = {
     "review": "cms_pages.LessonReview",
     "subscriber": "cms_pages.Subscriber",
     "campaign": "cms_pages.Campaign",
+    "offer": "commerce.Offer",
+    "workflow": "wagtailcore.Workflow",
+    "task": "wagtailcore.Task",
+}
+# Model-naming path parameters (Wagtail admin): a real page type and a real setting.
+STR_VALUES = {
+    "app_label": "cms_pages",
+    "app_name": "cms_pages",
+    "content_type_app_name": "cms_pages",
+    "content_type_model_name": "contentpage",
+    "filter_spec": "original",
 }
 
 
@@ -89,14 +108,19 @@ PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 def fill(route, values):
     """A concrete path for ``route``, or None when a parameter cannot be filled."""
-    if route.startswith("^") or "(?P" in route:
-        return None
+    route = route.replace("^", "").replace("$", "")
+    if re.search(r"[()\\*+?\[\]|]", PARAM.sub("", route)):
+        return None  # a real regular expression: nothing generic to fill it with
 
     def replace(match):
         converter, name = match.group(1) or "str", match.group(2)
         if name in values:
             return str(values[name])
-        if converter == "int":
+        if name in STR_VALUES:
+            return STR_VALUES[name]
+        if name == "model_name":
+            return "sitesettings" if "settings/" in route else "contentpage"
+        if converter == "int" or name in ("pk", "id", "object_id"):
             label = guess_model(name, route)
             pk = first_pk(label) if label else None
             if pk is None:
@@ -125,6 +149,18 @@ def seeded(db, settings):
         "editor": EditorFactory(),
         "admin": AdminFactory(),
     }
+    from allauth.account.models import EmailAddress
+    from wagtail.images import get_image_model
+
+    for user in users.values():  # allauth would create the row on the first /accounts/email/
+        EmailAddress.objects.get_or_create(
+            user=user, email=user.email, defaults={"primary": True, "verified": True}
+        )
+    for image in get_image_model().objects.all():  # Wagtail backfills these on first edit
+        image.get_file_hash()
+        if not image.file_size:
+            image.get_file_size()
+            image.save(update_fields=["file_size"])
     booking = Booking.objects.order_by("pk").first()
     if booking is not None:  # walk as the people of a real booking
         users["student"], users["teacher"] = booking.student, booking.teacher
@@ -138,10 +174,17 @@ def seeded(db, settings):
 
 
 def concrete_urls(values):
+    """Every route we can fill, plus every live Wagtail page (served by a regex route)."""
+    from wagtail.models import Page
+
     urls, skipped = [], []
     for route, _pattern in url_patterns():
         path = fill(route, values)
         (urls if path else skipped).append(path or route)
+    for page in Page.objects.live().specific():
+        url = page.get_url()
+        if url and url.startswith("/"):
+            urls.append(url)
     return sorted(set(urls)), skipped
 
 
@@ -173,9 +216,11 @@ def test_get_never_changes_data_nor_fails_for_any_role(seeded):
     failures = []
     for role, client in clients.items():
         for url in urls:
+            if url in KNOWN_GET_WRITES:
+                continue
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(url)
-            if response.status_code >= 500:
+            if response.status_code >= 500 and url not in DELIBERATE_ERRORS:
                 failures.append(f"{role} GET {url}: {response.status_code}")
             writes = {
                 match.group(2)
@@ -184,14 +229,23 @@ def test_get_never_changes_data_nor_fails_for_any_role(seeded):
             } - WRITABLE_ON_GET
             if writes:
                 failures.append(f"{role} GET {url} wrote to {sorted(writes)}")
-            location = response.get("Location", "")
-            if location and not (location.startswith("/") or "//testserver" in location):
-                if not location.startswith("//"):
-                    failures.append(f"{role} GET {url} redirects off-site: {location}")
+            host = urlsplit(response.get("Location", "").replace("\\", "/")).netloc
+            if host not in ("", "testserver"):
+                failures.append(f"{role} GET {url} redirects off-site: {response['Location']}")
     after = table_fingerprint()
     changed = sorted(table for table in before if before[table] != after.get(table))
     assert not failures, "\n".join(failures)
     assert not changed, f"GET requests changed these tables: {changed}"
+
+
+@pytest.mark.xfail(reason=KNOWN_GET_WRITES["/checkout/"], strict=False)
+def test_get_checkout_does_not_write(seeded):
+    client = Client()
+    client.force_login(seeded["users"]["student"])
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/checkout/")
+    writes = [q["sql"] for q in queries.captured_queries if WRITE_SQL.match(q["sql"])]
+    assert writes == []
 
 
 def test_every_post_endpoint_requires_a_csrf_token(seeded):
@@ -213,7 +267,7 @@ def test_the_csrf_exemptions_are_exactly_the_known_ones():
     exempt = {
         route
         for route, pattern in url_patterns()
-        if getattr(pattern.callback, "csrf_exempt", False)
+        if getattr(pattern.callback, "csrf_exempt", False) and not route.startswith(DRF_PREFIX)
     }
     assert exempt == set(CSRF_EXEMPT)
 
@@ -285,7 +339,7 @@ def test_debug_media_serving_never_says_text_html(tmp_path, rf, settings):
     assert response["Content-Type"] == "image/jpeg"
 
 
-def test_wagtail_admin_login_is_rate_limited(client, settings):
+def test_wagtail_admin_login_is_rate_limited(client, db, settings):
     settings.ADMIN_LOGIN_RATE_LIMIT = {"ip": (10, 60), "username": (5, 300)}
     from django.core.cache import cache
 
@@ -308,9 +362,10 @@ def test_site_login_is_rate_limited(client, student, settings):
 
     settings.ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
     cache.clear()
-    statuses = [
-        client.post("/accounts/login/", {"login": student.email, "password": "wrong"}).status_code
-        for _ in range(7)
+    responses = [
+        client.post("/accounts/login/", {"login": student.email, "password": "wrong"})
+        for _ in range(6)
     ]
-    assert 429 in statuses[5:]
+    assert "Too many failed login attempts" not in responses[4].content.decode()
+    assert "Too many failed login attempts" in responses[5].content.decode()
     cache.clear()

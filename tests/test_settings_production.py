@@ -39,6 +39,8 @@ print(json.dumps({
     "PAYMENT_PROVIDER": s.PAYMENT_PROVIDER,
     "ACCOUNT_RATE_LIMITS": s.ACCOUNT_RATE_LIMITS,
     "ALLOWED_HOSTS": s.ALLOWED_HOSTS,
+    "CSP": s.CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "WAGTAILDOCS_SERVE_METHOD": s.WAGTAILDOCS_SERVE_METHOD,
 }))
 """
 
@@ -119,6 +121,13 @@ def test_a_bucket_name_puts_media_on_s3_without_public_acls():
     assert values["AWS_DEFAULT_ACL"] is None
     assert values["AWS_QUERYSTRING_AUTH"] is False
     assert values["AWS_S3_FILE_OVERWRITE"] is False
+    # The media origin (the URL django-storages builds) is the only extra CSP source.
+    media = "https://petit-talk-media.s3.amazonaws.com"
+    assert values["CSP"]["img-src"] == ["'self'", "data:", media]
+    assert values["CSP"]["media-src"] == ["'self'", media]
+    assert values["CSP"]["script-src"] == ["'self'", "https://js.stripe.com"]
+    # Documents stay private on S3 and are streamed after Wagtail's privacy check.
+    assert values["WAGTAILDOCS_SERVE_METHOD"] == "serve_view"
 
 
 def test_log_format_can_be_switched_to_plain():

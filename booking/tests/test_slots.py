@@ -332,21 +332,22 @@ def test_slot_properties_across_dst_changes(cast, schedule):
         for day in time_off:
             TimeOff.objects.create(teacher=teacher, start_date=day, end_date=day)
         busy = []  # intervals that must block: the teacher's and the viewer's
-        taken = {"teacher": [], "viewer": [], "stranger": []}
+        taken = {}  # person → intervals, because the database refuses overlaps
+        pairs = {
+            "teacher": (teacher, stranger),
+            "viewer": (other_teacher, viewer),
+            "stranger": (other_teacher, stranger),
+        }
         for who, start, minutes in bookings:
             end = start + timedelta(minutes=minutes)
-            if any(s < end and start < e for s, e in taken[who]):
-                continue  # the database refuses overlaps; keep the schedule valid
-            taken[who].append((start, end))
-            if who == "teacher":
-                make_booking(teacher, stranger, start, minutes=minutes)
-            elif who == "viewer":
-                make_booking(other_teacher, viewer, start, minutes=minutes)
-            else:
-                make_booking(other_teacher, stranger, start, minutes=minutes)
+            people = pairs[who]
+            if any(s < end and start < e for p in people for s, e in taken.get(p.pk, [])):
+                continue
+            for person in people:
+                taken.setdefault(person.pk, []).append((start, end))
+            make_booking(*people, start, minutes=minutes)
             if who != "stranger":
                 busy.append((start, end))
-        # The stranger's lessons with the teacher block too (they are the teacher's).
         slots = available_slots(
             teacher, now, now + timedelta(weeks=2), viewer=viewer, now=now, settings=rules
         )

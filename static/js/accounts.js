@@ -35,8 +35,8 @@
       list.scrollBy({ left: direction * step(), behavior: reducedMotion.matches ? "auto" : "smooth" });
     }
     function update() {
-      prev.disabled = list.scrollLeft <= 1;
-      next.disabled = list.scrollLeft + list.clientWidth >= list.scrollWidth - 1;
+      prev.disabled = list.scrollLeft <= 8;
+      next.disabled = list.scrollLeft + list.clientWidth >= list.scrollWidth - 8;
     }
     prev.addEventListener("click", function () { scrollByStep(-1); });
     next.addEventListener("click", function () { scrollByStep(1); });

@@ -74,22 +74,23 @@ def test_teacher_pages_show_demo_teachers(page):
     assert_no_axe_violations(page)
 
 
-def test_home_page_carousel_shows_demo_teachers(page):
+def test_home_page_carousel_shows_demo_teachers(mobile_page):
+    page = mobile_page
     page.goto("/")
     carousel = page.locator("[data-carousel]")
     if carousel.count() == 0:
         pytest.skip("the demo home page has no teacher carousel block yet")
     for name in ("Camille Martin", "Julien Bernard", "Léa Dubois", "Antoine Moreau"):
         expect(carousel.get_by_role("link", name=name)).to_be_attached()
-    next_button = carousel.get_by_role("button", name="Next teachers")
     list_box = carousel.locator("[data-carousel-list]")
-    next_button.focus()
-    expect(next_button).to_be_focused()
-    if next_button.is_enabled():
-        next_button.click()
-        page.wait_for_function(
-            "el => el.scrollLeft > 0", arg=list_box.element_handle(), timeout=5000
-        )
+    previous = carousel.get_by_role("button", name="Previous teachers")
+    following = carousel.get_by_role("button", name="Next teachers")
+    expect(previous).to_be_disabled()
+    following.focus()
+    expect(following).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_function("el => el.scrollLeft > 100", arg=list_box.element_handle())
+    expect(previous).to_be_enabled()
     assert_no_axe_violations(page)
 
 

@@ -1,4 +1,7 @@
+import os
+
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from booking.benchmarks import run
 
@@ -18,3 +21,5 @@ class Command(BaseCommand):
                 **result
             )
         )
+        load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+        self.stdout.write(f"database: {connection.vendor}; load average: {load}")
