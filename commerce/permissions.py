@@ -2,7 +2,16 @@
 
 from django.http import Http404
 
-from accounts.roles import EDITORS
+from accounts.roles import EDITORS, is_student
+from booking.permissions import role_required
+
+CHECKOUT_STUDENTS_ONLY = (
+    "Paying for lessons is for student accounts. "
+    "Teachers, editors and admins do not book lessons with this account."
+)
+
+#: Checkout is for students: visitors log in first, anyone else gets a 403 page.
+checkout_student_required = role_required(is_student, CHECKOUT_STUDENTS_ONLY)
 
 OFFER_PERMISSIONS = ("add_offer", "change_offer", "delete_offer", "view_offer")
 

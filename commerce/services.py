@@ -6,6 +6,7 @@ earlier one's result.
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -36,6 +37,9 @@ from .payments.base import PaymentError
 from .pricing import price_basket
 
 logger = logging.getLogger(__name__)
+
+# The provider is taking (or has taken) the money: the checkout page shows the result instead.
+PAYING_INTENT_STATES = {"processing", "requires_capture", "succeeded"}
 
 SLOT_TAKEN_REASON = "Your hold had lapsed and someone else booked this time before the payment."
 
@@ -78,10 +82,27 @@ def _lock_open_order(student):
     return order
 
 
-def _sync_items(order, price):
+def order_matches_price(order, items, price):
+    """True when the order holds exactly these lessons at these amounts, with this offer.
+
+    ``items`` are the order's items (already fetched). Used to tell the student that the
+    basket changed since checkout started, instead of letting them pay a different total.
+    """
+    held = {item.booking_id: (item.price_cents, item.discount_cents) for item in items}
+    priced = {line.item.pk: (line.price_cents, line.discount_cents) for line in price.lines}
+    offer_id = price.applied_offer.pk if price.applied_offer else None
+    return held == priced and (
+        order.subtotal_cents,
+        order.discount_cents,
+        order.total_cents,
+        order.offer_id,
+    ) == (price.subtotal_cents, price.discount_cents, price.total_cents, offer_id)
+
+
+def _sync_items(order, items, price):
     """Make the order's items and amounts match a fresh price (constant number of queries)."""
     wanted = {line.item.pk: line for line in price.lines}
-    existing = {item.booking_id: item for item in order.items.all()}
+    existing = {item.booking_id: item for item in items}
     stale = [item.pk for booking_id, item in existing.items() if booking_id not in wanted]
     if stale:
         OrderItem.objects.filter(pk__in=stale).delete()
@@ -126,21 +147,42 @@ def _extend_holds(bookings, now):
         booking.hold_expires_at = max(booking.hold_expires_at, until)
 
 
+@dataclass(frozen=True)
+class Checkout:
+    """Where the student's checkout stands.
+
+    ``order`` is None when the basket is empty. ``changed`` is True when the order did not
+    (or, for ``prepare_checkout``, no longer) match the basket: the student must look again
+    before paying. ``client_secret`` is empty for free orders and when nothing is payable.
+    ``already_paying`` means the provider is processing (or has taken) the payment.
+    """
+
+    order: Order | None
+    price: object = None
+    client_secret: str = ""
+    changed: bool = False
+    already_paying: bool = False
+
+
 @transaction.atomic
 def prepare_checkout(student, *, promo_code="", billing=None, now=None):
-    """Bring the student's open order up to date and get the client secret to pay it.
+    """Bring the student's open order up to the basket and get the client secret to pay it.
 
-    Prices come from the database only (never from the browser). The provider's intent is
-    created once per order and reused (its amount updated) on every later call.
-    Returns ``(order, price, client_secret)``; ``order`` is None when the basket is empty.
+    POST only: it writes. Prices come from the database only (never from the browser). The
+    order is locked, so a double click or a second tab finds and reuses the same order; the
+    provider's intent is created once per order and reused (its amount updated) afterwards.
+    Holds are extended while the student pays. ``changed`` says whether the order had to
+    change (new order, other lessons or amounts) since the last call.
     """
     now = now or timezone.now()
     order = _lock_open_order(student)
     bookings = list(basket_bookings(student, now=now))
     if not bookings:
-        return None, None, ""
+        return Checkout(order=None)
     price = price_for(student, bookings, promo_code, now=now)
-    _sync_items(order, price)
+    items = list(order.items.all())
+    changed = not order_matches_price(order, items, price)
+    _sync_items(order, items, price)
     _extend_holds(bookings, now)
     if billing:
         order.billing_name = billing["name"]
@@ -150,7 +192,42 @@ def prepare_checkout(student, *, promo_code="", billing=None, now=None):
     order.payment_provider = provider.name
     client_secret = provider.create_or_update_intent(order) if order.total_cents else ""
     order.save()
-    return order, price, client_secret
+    return Checkout(order=order, price=price, client_secret=client_secret, changed=changed)
+
+
+def checkout_state(student, *, promo_code="", now=None):
+    """The checkout page as it stands, read only (GET): no order, hold or intent changes.
+
+    The open order is payable only while it matches the live basket and the provider's
+    intent still asks for the order's total; otherwise ``changed`` is True and the student
+    restarts checkout (a POST). A provider failure raises PaymentError.
+    """
+    order = (
+        Order.objects.filter(student=student, status=OrderStatus.OPEN)
+        .select_related("offer")
+        .prefetch_related("items__booking__teacher__profile")
+        .first()
+    )
+    bookings = list(basket_bookings(student, now=now))
+    if not bookings:
+        return Checkout(order=None)
+    price = price_for(student, bookings, promo_code, now=now)
+    if order is None or not order_matches_price(order, order.items.all(), price):
+        return Checkout(order=order, price=price, changed=True)
+    provider = get_provider()
+    if provider.name != order.payment_provider:
+        return Checkout(order=order, price=price, changed=True)
+    client_secret = ""
+    if order.total_cents and provider.uses_stripe_js:
+        if not order.payment_intent_id:
+            return Checkout(order=order, price=price, changed=True)
+        intent = provider.retrieve_intent(order.payment_intent_id)
+        if intent.status in PAYING_INTENT_STATES:
+            return Checkout(order=order, price=price, already_paying=True)
+        if intent.amount != order.total_cents:
+            return Checkout(order=order, price=price, changed=True)
+        client_secret = intent.client_secret
+    return Checkout(order=order, price=price, client_secret=client_secret)
 
 
 # Fulfilment (webhooks and the development provider) ---------------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     path("basket/remove/<int:pk>/", views.basket_remove, name="basket_remove"),
     path("basket/code/", views.basket_code, name="basket_code"),
     path("checkout/", views.checkout, name="checkout"),
+    path("checkout/start/", views.checkout_start, name="checkout_start"),
     path("checkout/success/", views.checkout_success, name="checkout_success"),
     path("checkout/failure/", views.checkout_failure, name="checkout_failure"),
     path("checkout/dev-pay/<int:pk>/", views.dev_pay, name="dev_pay"),

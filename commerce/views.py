@@ -9,8 +9,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -24,11 +29,15 @@ from .forms import CheckoutForm, PromoCodeForm
 from .models import Order, OrderStatus
 from .payments import get_provider
 from .payments.base import PaymentError
-from .permissions import own_order_or_404
+from .permissions import checkout_student_required, own_order_or_404
 
 logger = logging.getLogger(__name__)
 
 PROMO_SESSION_KEY = "commerce_promo_code"
+BASKET_CHANGED = (
+    "Your basket changed since you started checkout. "
+    "Please check the lessons and the new total before you pay."
+)
 
 
 def _open_order(user):
@@ -84,55 +93,106 @@ def basket_code(request):
     return redirect("commerce:basket")
 
 
-@login_required
+class SeeOther(HttpResponseRedirect):
+    """303: after a POST, the browser GETs the next page (a reload never re-posts)."""
+
+    status_code = 303
+
+
+@checkout_student_required
+@require_POST
+def checkout_start(request):
+    """The basket's Checkout button (POST): prepare the order, then show the checkout page.
+
+    All checkout writes happen here (order and items from database prices, one intent per
+    order, holds extended); a double click or a second tab reuses the same order and intent.
+    """
+    code = request.session.get(PROMO_SESSION_KEY, "")
+    try:
+        result = services.prepare_checkout(request.user, promo_code=code)
+    except PaymentError as exc:
+        messages.error(request, f"The payment could not be prepared: {exc}")
+        return SeeOther(reverse("commerce:basket"))
+    if result.order is None:
+        messages.info(request, "Your basket is empty.")
+        return SeeOther(reverse("commerce:basket"))
+    return SeeOther(reverse("commerce:checkout"))
+
+
+@checkout_student_required
 def checkout(request):
     """Our checkout page: order summary, billing details and the payment form.
 
-    GET prepares the order (prices from the database, one intent per order, holds
-    extended). POST saves billing details and refreshes the order the same way; amounts or
-    order ids sent by the browser are never read.
+    GET only reads: it shows the open order prepared by ``checkout_start``, or, when the
+    basket changed since, says so and offers to start again. POST saves billing details and
+    brings the order up to date once more; amounts or order ids sent by the browser are
+    never read. A changed basket sends the student back to look before paying.
     """
-    provider = get_provider()
-    code = request.session.get(PROMO_SESSION_KEY, "")
     form = CheckoutForm(request.POST or None, initial=_billing_initial(request.user))
-    billing = None
-    if request.method == "POST":
-        if not form.is_valid():
-            if _wants_json(request):
-                return JsonResponse({"errors": form.errors}, status=400)
-            billing = None
-        else:
-            billing = form.cleaned_data
+    if request.method != "POST":
+        return _checkout_page(request, form)
+    if not form.is_valid():
+        if _wants_json(request):
+            return JsonResponse({"errors": form.errors}, status=400)
+        return _checkout_page(request, form)
+    code = request.session.get(PROMO_SESSION_KEY, "")
     try:
-        order, price, client_secret = services.prepare_checkout(
-            request.user, promo_code=code, billing=billing
+        result = services.prepare_checkout(
+            request.user, promo_code=code, billing=form.cleaned_data
         )
+    except PaymentError as exc:
+        message = f"The payment could not be prepared: {exc}"
+        if _wants_json(request):
+            return JsonResponse({"message": message}, status=502)
+        messages.error(request, message)
+        return SeeOther(reverse("commerce:checkout"))
+    order = result.order
+    if order is None or result.changed:
+        if order is None:
+            messages.info(request, "Your basket is empty.")
+            target = reverse("commerce:basket")
+        else:
+            messages.warning(request, BASKET_CHANGED)
+            target = reverse("commerce:checkout")
+        if _wants_json(request):
+            return JsonResponse({"redirect": target}, status=409)
+        return SeeOther(target)
+    if order.total_cents == 0:
+        return _fulfil_free_order(order)
+    if not get_provider().uses_stripe_js:
+        return SeeOther(reverse("commerce:dev_pay", args=[order.pk]))
+    if _wants_json(request):
+        return JsonResponse(
+            {"client_secret": result.client_secret, "return_url": _return_url(request, order)}
+        )
+    return SeeOther(reverse("commerce:checkout"))
+
+
+def _checkout_page(request, form):
+    """Render the checkout page from what is stored; never writes."""
+    code = request.session.get(PROMO_SESSION_KEY, "")
+    try:
+        state = services.checkout_state(request.user, promo_code=code)
     except PaymentError as exc:
         messages.error(request, f"The payment could not be prepared: {exc}")
         return redirect("commerce:basket")
-    if order is None:
+    if state.order is None and state.price is None:
         messages.info(request, "Your basket is empty.")
         return redirect("commerce:basket")
-    if billing is not None:
-        if order.total_cents == 0:
-            return _fulfil_free_order(order)
-        if not provider.uses_stripe_js:
-            return redirect("commerce:dev_pay", pk=order.pk)
-        if _wants_json(request):
-            return JsonResponse(
-                {"client_secret": client_secret, "return_url": _return_url(request, order)}
-            )
-    prefetch_related_objects([order], "items__booking__teacher__profile")
+    if state.already_paying:
+        return redirect(reverse("commerce:checkout_success") + f"?order={state.order.pk}")
+    provider = get_provider()
     return render(
         request,
         "commerce/checkout.html",
         {
-            "order": order,
-            "price": price,
+            "order": state.order,
+            "price": state.price,
+            "changed": state.changed,
             "form": form,
             "provider": provider,
-            "client_secret": client_secret,
-            "return_url": _return_url(request, order),
+            "client_secret": state.client_secret,
+            "return_url": _return_url(request, state.order) if state.order else "",
             "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
         },
     )

@@ -96,6 +96,9 @@ def test_photo_and_video_go_to_s3_are_served_and_replaced(
     fetched_video = requests.get(video_url, timeout=10)
     assert fetched_video.status_code == 200
     assert fetched_video.content == video
+    # Stored under names we chose, so S3 serves them as what they are, never as HTML.
+    assert photo.headers["Content-Type"] == "image/jpeg"
+    assert fetched_video.headers["Content-Type"] == "video/mp4"
 
     # Replacing both removes the old objects from the bucket.
     new_video = mp4_bytes(seed=7)

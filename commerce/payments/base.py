@@ -8,6 +8,16 @@ class PaymentError(Exception):
 
 
 @dataclass(frozen=True)
+class IntentInfo:
+    """What the provider says about an intent now: read, never trusted from the browser."""
+
+    id: str
+    status: str
+    amount: int
+    client_secret: str
+
+
+@dataclass(frozen=True)
 class RefundResult:
     refund_id: str
     status: str  # "succeeded", "pending" or "failed"
@@ -17,6 +27,8 @@ class PaymentProvider:
     name = ""
     #: True when the checkout page must load Stripe.js and mount the Payment Element.
     uses_stripe_js = False
+    #: True when the provider keeps its own record of payments to reconcile orders with.
+    reconciles = False
 
     def create_or_update_intent(self, order):
         """Create the order's payment intent, or reuse it with the order's current amount.
@@ -24,6 +36,17 @@ class PaymentProvider:
         Sets ``order.payment_intent_id`` (the caller saves the order) and returns the client
         secret the browser needs to pay.
         """
+        raise NotImplementedError
+
+    def retrieve_intent(self, intent_id):
+        """The intent as the provider has it now (an ``IntentInfo``); reads, never writes.
+
+        Raises PaymentError when the provider cannot answer.
+        """
+        raise NotImplementedError
+
+    def recent_intents(self, since, page_size=100):
+        """Every intent created since ``since`` (Stripe-shaped dicts, newest first)."""
         raise NotImplementedError
 
     def intent_status(self, intent_id):

@@ -4,7 +4,7 @@ Its test-payment page (``commerce:dev_pay``) feeds Stripe-shaped events through 
 webhook dispatcher as real Stripe events. Production settings refuse to start with it.
 """
 
-from .base import PaymentProvider, RefundResult
+from .base import IntentInfo, PaymentProvider, RefundResult
 
 
 class DevelopmentProvider(PaymentProvider):
@@ -14,6 +14,17 @@ class DevelopmentProvider(PaymentProvider):
         if not order.payment_intent_id:
             order.payment_intent_id = f"pi_dev_{order.pk}"
         return f"{order.payment_intent_id}_secret_dev"
+
+    def retrieve_intent(self, intent_id):
+        return IntentInfo(
+            id=intent_id,
+            status="requires_payment_method",
+            amount=0,
+            client_secret=f"{intent_id}_secret_dev",
+        )
+
+    def recent_intents(self, since, page_size=100):
+        return []
 
     def intent_status(self, intent_id):
         return "requires_payment_method"

@@ -6,7 +6,7 @@
 import stripe
 from django.conf import settings
 
-from .base import PaymentError, PaymentProvider, RefundResult
+from .base import IntentInfo, PaymentError, PaymentProvider, RefundResult
 
 # Intents in these states are being paid or are paid: never change their amount.
 LOCKED_INTENT_STATES = {"processing", "requires_capture", "succeeded"}
@@ -22,6 +22,7 @@ def client():
 class StripeProvider(PaymentProvider):
     name = "stripe"
     uses_stripe_js = True
+    reconciles = True
 
     def create_or_update_intent(self, order):
         """One PaymentIntent per order: created once (idempotency key = order, amount and
@@ -57,6 +58,29 @@ class StripeProvider(PaymentProvider):
     @staticmethod
     def _key(order, action):
         return f"order-{order.pk}-{action}-{order.total_cents}-{order.intent_version}"
+
+    def retrieve_intent(self, intent_id):
+        try:
+            intent = client().v1.payment_intents.retrieve(intent_id)
+        except stripe.StripeError as exc:
+            raise PaymentError(exc.user_message or "The payment service is unavailable.") from exc
+        return IntentInfo(
+            id=intent.id,
+            status=intent.status,
+            amount=intent.amount,
+            client_secret=intent.client_secret or "",
+        )
+
+    def recent_intents(self, since, page_size=100):
+        """Intents created at or after ``since``, every page (Stripe lists newest first)."""
+        try:
+            page = client().v1.payment_intents.list(
+                {"created": {"gte": int(since.timestamp())}, "limit": page_size}
+            )
+            for intent in page.auto_paging_iter():
+                yield intent.to_dict()
+        except stripe.StripeError as exc:
+            raise PaymentError(exc.user_message or str(exc)) from exc
 
     def intent_status(self, intent_id):
         try:

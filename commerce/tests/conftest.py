@@ -14,6 +14,7 @@ from commerce.models import Offer, OfferKind
 from .fake_stripe import sign_payload, start_fake_stripe
 
 WEBHOOK_SECRET = "whsec_test_secret"
+BILLING = {"name": "Ada Student", "email": "ada@example.com", "country": "FR"}
 
 
 def make_held(student, teacher, count=1, *, price_cents=1800, first_day=5, now=None):
@@ -68,6 +69,24 @@ def fake_stripe(settings):
 def webhook_secret(settings):
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
     return WEBHOOK_SECRET
+
+
+def start_checkout(client):
+    """The basket's Checkout button: a POST that prepares the order (303 to /checkout/)."""
+    return client.post(reverse("commerce:checkout_start"))
+
+
+def submit_billing(client, billing=BILLING, **extra):
+    """The checkout page's Pay button as checkout.js sends it (asks for JSON)."""
+    return client.post(
+        reverse("commerce:checkout"), billing, HTTP_ACCEPT="application/json", **extra
+    )
+
+
+def checkout_and_submit(client, billing=BILLING):
+    """Start checkout, then send the billing details: the order and its intent exist."""
+    assert start_checkout(client).status_code == 303
+    return submit_billing(client, billing)
 
 
 def intent_event(event_type, intent, event_id=None):

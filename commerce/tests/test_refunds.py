@@ -9,18 +9,15 @@ from django.utils import timezone
 from booking.models import Booking, BookingStatus
 from commerce.models import Order, OrderStatus, Refund
 
-from .conftest import intent_event, make_held, post_event
+from .conftest import checkout_and_submit, intent_event, make_held, post_event
 
 pytestmark = pytest.mark.django_db
-
-BILLING = {"name": "Ada Student", "email": "ada@example.com", "country": "FR"}
-
 
 @pytest.fixture
 def paid_order(client, student, teacher, fake_stripe, django_capture_on_commit_callbacks):
     make_held(student, teacher, 2, first_day=6)
     client.force_login(student)
-    client.post(reverse("commerce:checkout"), BILLING, HTTP_ACCEPT="application/json")
+    checkout_and_submit(client)
     order = Order.objects.get(student=student)
     intent = fake_stripe.succeed(order.payment_intent_id)
     with django_capture_on_commit_callbacks(execute=True):

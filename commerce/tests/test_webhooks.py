@@ -12,13 +12,10 @@ from django.utils import timezone
 from booking.models import Booking, BookingStatus
 from commerce.models import OfferRedemption, Order, OrderStatus, ProcessedStripeEvent, Refund
 
-from .conftest import intent_event, make_held, make_offer, post_event
+from .conftest import checkout_and_submit, intent_event, make_held, make_offer, post_event
 from .fake_stripe import sign_payload
 
 pytestmark = pytest.mark.django_db
-
-BILLING = {"name": "Ada Student", "email": "ada@example.com", "country": "FR"}
-
 
 @pytest.fixture
 def open_order(client, student, teacher, fake_stripe):
@@ -26,7 +23,7 @@ def open_order(client, student, teacher, fake_stripe):
     make_held(student, teacher, 2)
     make_offer(value=10)
     client.force_login(student)
-    client.post(reverse("commerce:checkout"), BILLING, HTTP_ACCEPT="application/json")
+    checkout_and_submit(client)
     order = Order.objects.get(student=student)
     client.logout()
     return order
@@ -202,7 +199,7 @@ def test_two_deliveries_at_once_fulfil_once(student, teacher, fake_stripe):
     client = Client()
     make_held(student, teacher, 2)
     client.force_login(student)
-    client.post(reverse("commerce:checkout"), BILLING, HTTP_ACCEPT="application/json")
+    checkout_and_submit(client)
     order = Order.objects.get(student=student)
     intent = fake_stripe.succeed(order.payment_intent_id)
     events = [intent_event("payment_intent.succeeded", intent, event_id="evt_same")] * 2 + [

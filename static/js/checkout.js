@@ -1,6 +1,8 @@
 /* Checkout with Stripe's Payment Element. Loaded only on /checkout/ (after Stripe.js).
    The server computes every amount: this script sends billing details, receives the
-   client secret of the order's one PaymentIntent, and asks Stripe to confirm it. */
+   client secret of the order's one PaymentIntent, and asks Stripe to confirm it. When the
+   basket changed since the page was shown, the server answers with a page to go back to
+   instead, so the student never pays a total they have not seen. */
 (function () {
   "use strict";
 
@@ -46,13 +48,21 @@
       });
     }).then(function (response) {
       return response.json().then(function (data) {
+        if (data.redirect) {
+          // The basket changed (or emptied) since this page was shown: look again first.
+          window.location.assign(data.redirect);
+          return null;
+        }
         if (!response.ok) {
           var fields = Object.keys(data.errors || {});
-          throw new Error(fields.length ? "Please check: " + fields.join(", ") + "." : "Please try again.");
+          throw new Error(fields.length ? "Please check: " + fields.join(", ") + "." : (data.message || "Please try again."));
         }
         return data;
       });
     }).then(function (data) {
+      if (!data) {
+        return null;
+      }
       return stripe.confirmPayment({
         elements: elements,
         clientSecret: data.client_secret,

@@ -29,7 +29,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.utils import timezone
 
 from accounts import roles
-from booking.models import AvailabilityWindow
+from booking.models import AvailabilityWindow, BookingSettings
 from booking.slots import available_slots
 
 
@@ -62,8 +62,11 @@ def main():
         )
         for day in range(7)
     )
-    now = timezone.now()
-    slots = available_slots(teacher, now, now + datetime.timedelta(weeks=4))[: options.slots]
+    # Start a few hours past the minimum notice so no slot crosses it during the run.
+    booking_settings = BookingSettings.current()
+    first = timezone.now() + datetime.timedelta(hours=booking_settings.min_notice_hours + 3)
+    slots = available_slots(teacher, first, first + datetime.timedelta(weeks=4))
+    slots = slots[: options.slots]
     if len(slots) < options.slots:
         raise SystemExit(f"only {len(slots)} free slots, {options.slots} wanted")
     students = bench_users(
