@@ -70,10 +70,10 @@ def price_for(student, bookings, promo_code="", now=None):
 # Checkout ----------------------------------------------------------------------------------
 
 
-def _lock_open_order(student):
-    """The student's one open order, locked; created if there is none."""
+def _lock_open_order(student, *, create=True):
+    """The student's one open order, locked; created if there is none (and ``create``)."""
     order = Order.objects.select_for_update().filter(student=student, status="open").first()
-    if order is None:
+    if order is None and create:
         try:
             with transaction.atomic():
                 order = Order.objects.create(student=student, currency=settings.CURRENCY)
@@ -175,10 +175,11 @@ def prepare_checkout(student, *, promo_code="", billing=None, now=None):
     change (new order, other lessons or amounts) since the last call.
     """
     now = now or timezone.now()
-    order = _lock_open_order(student)
+    order = _lock_open_order(student, create=False)
     bookings = list(basket_bookings(student, now=now))
     if not bookings:
         return Checkout(order=None)
+    order = order or _lock_open_order(student)
     price = price_for(student, bookings, promo_code, now=now)
     items = list(order.items.all())
     changed = not order_matches_price(order, items, price)

@@ -38,7 +38,7 @@ DRF_PREFIX = "admin/api/main/"
 # Wagtail's deliberate error page for testing error reporting (editors and admins only).
 DELIBERATE_ERRORS = {"/admin/failwhale/"}
 # Known bugs, reported to the lead; each has its own xfail test below so the fix shows.
-KNOWN_GET_WRITES = {"/checkout/": "commerce creates or updates the order on GET"}
+KNOWN_GET_WRITES = {}
 EVIL = "https://evil.example/steal"
 WRITE_SQL = re.compile(r'^\s*(INSERT INTO|UPDATE|DELETE FROM)\s+"?(\w+)"?', re.IGNORECASE)
 
@@ -238,7 +238,6 @@ def test_get_never_changes_data_nor_fails_for_any_role(seeded):
     assert not changed, f"GET requests changed these tables: {changed}"
 
 
-@pytest.mark.xfail(reason=KNOWN_GET_WRITES["/checkout/"], strict=False)
 def test_get_checkout_does_not_write(seeded):
     client = Client()
     client.force_login(seeded["users"]["student"])

@@ -13,6 +13,10 @@ from accounts.exports import exporters
 from cms_pages.models import Comment, LessonReview, Subscriber, SubscriberStatus
 from cms_pages.models.community import grant_community_permissions
 
+# Every test here needs the database, some only through request.getfixturevalue(): declare it
+# so pytest-django orders them before transactional tests that flush migration data.
+pytestmark = pytest.mark.django_db
+
 
 def list_url(model):
     return reverse(model.snippet_viewset.get_url_name("list"))

@@ -3,7 +3,8 @@
 A real HTTP server (``http.server`` in a thread on 127.0.0.1, port 0) answers with
 Stripe-shaped JSON, records every request (method, path, form params, Idempotency-Key) and
 honours idempotency keys like Stripe: the same key returns the first response again.
-Failures are switched on per test (``fail_refunds``, ``fail_intents``).
+Failures are switched on per test (``fail_refunds``, ``fail_intents``). Intents can be
+listed (``GET /v1/payment_intents``, newest first, paged) for payment reconciliation.
 
 Also here: ``sign_payload`` signs webhook bodies with Stripe's real scheme.
 """
@@ -58,6 +59,8 @@ class FakeStripe:
         if parts[:2] == ["v1", "payment_intents"]:
             if method == "POST" and len(parts) == 2:
                 return self._create_intent(params)
+            if method == "GET" and len(parts) == 2:
+                return self._list_intents(params)
             intent = self.intents.get(parts[2]) if len(parts) > 2 else None
             if intent is None:
                 return _error(404, "resource_missing", "No such payment_intent")
@@ -87,9 +90,28 @@ class FakeStripe:
             "metadata": _nested(params, "metadata"),
             "latest_charge": None,
             "livemode": False,
+            "created": int(time.time()),
         }
         self.intents[intent_id] = intent
         return 200, intent
+
+    def _list_intents(self, params):
+        """``GET /v1/payment_intents``: newest first, ``created[gte]``, ``limit`` and
+        ``starting_after`` paging, answered as a Stripe list (``has_more``, ``data``)."""
+        since = int(params.get("created[gte]", 0))
+        limit = int(params.get("limit", 10))
+        newest_first = [i for i in reversed(self.intents.values()) if i["created"] >= since]
+        after = params.get("starting_after")
+        if after:
+            ids = [i["id"] for i in newest_first]
+            newest_first = newest_first[ids.index(after) + 1 :] if after in ids else []
+        page = newest_first[:limit]
+        return 200, {
+            "object": "list",
+            "url": "/v1/payment_intents",
+            "has_more": len(newest_first) > limit,
+            "data": page,
+        }
 
     def _create_refund(self, params):
         if self.fail_refunds:
@@ -108,6 +130,20 @@ class FakeStripe:
         return 200, refund
 
     # Test helpers
+
+    def add_intent(self, *, amount, metadata=None, status="requires_payment_method", age=0):
+        """An intent made elsewhere (another system, the dashboard), ``age`` seconds old."""
+        with self.lock:
+            _, intent = self._create_intent(
+                {"amount": str(amount), "currency": "eur"}
+                | {f"metadata[{k}]": v for k, v in (metadata or {}).items()}
+            )
+            intent["created"] -= age
+        if status == "succeeded":
+            self.succeed(intent["id"])
+        else:
+            intent["status"] = status
+        return intent
 
     def succeed(self, intent_id):
         """Mark an intent paid (what Stripe does when the card is accepted)."""

@@ -37,7 +37,6 @@ def run_once(stdout=None):
     """
     failed = []
     for name in available_commands():
-        close_old_connections()
         started = time.monotonic()
         try:
             call_command(name, stdout=stdout)
@@ -50,7 +49,6 @@ def run_once(stdout=None):
                 name,
                 extra={"duration_ms": round((time.monotonic() - started) * 1000, 1)},
             )
-    close_old_connections()
     return failed
 
 
@@ -75,3 +73,5 @@ class Command(BaseCommand):
                     raise SystemExit(1)
                 return
             time.sleep(max(1.0, interval - (time.monotonic() - started)))
+            # Like a request boundary: drop connections the database closed while we slept.
+            close_old_connections()
