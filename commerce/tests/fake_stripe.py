@@ -100,7 +100,11 @@ class FakeStripe:
         ``starting_after`` paging, answered as a Stripe list (``has_more``, ``data``)."""
         since = int(params.get("created[gte]", 0))
         limit = int(params.get("limit", 10))
-        newest_first = [i for i in reversed(self.intents.values()) if i["created"] >= since]
+        newest_first = sorted(
+            (i for i in self.intents.values() if i["created"] >= since),
+            key=lambda i: (i["created"], int(i["id"].rsplit("_", 1)[1])),
+            reverse=True,
+        )
         after = params.get("starting_after")
         if after:
             ids = [i["id"] for i in newest_first]

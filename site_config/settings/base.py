@@ -289,6 +289,7 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
         "django.db.backends": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
         "petit_talk.request": {"level": env("REQUEST_LOG_LEVEL", "INFO")},
     },
 }

@@ -172,8 +172,16 @@ def check_targets(rows, sizes):
                 f"served {served}, rendered {rendered} (N={low}…{high})",
             )
         )
-        errors = sum(row["errors_status"] + row["errors_socket"] for row in page_rows)
-        checks.append(("no errors", page, errors == 0, f"{errors} errors"))
+        status = sum(row["errors_status"] for row in page_rows)
+        socket = sum(row["errors_socket"] for row in page_rows)
+        checks.append(
+            (
+                "no errors",
+                page,
+                status + socket == 0,
+                f"{status} HTTP ≥ 400, {socket} socket errors or 2 s timeouts",
+            )
+        )
     return checks
 
 
