@@ -24,6 +24,8 @@ run: install
 	DJANGO_SETTINGS_MODULE=site_config.settings.dev $(PY) manage.py load_demo
 	DJANGO_SETTINGS_MODULE=site_config.settings.dev $(PY) manage.py runserver 127.0.0.1:8000
 
+PYTEST_ARGS ?= -n 2
+
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 

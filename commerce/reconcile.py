@@ -98,7 +98,9 @@ def reconcile_payments(*, days=DEFAULT_DAYS, now=None, page_size=100):
         elif order.status == OrderStatus.OPEN:
             _fulfil(order, intent, report, problem)
         elif order.status not in PAID_STATUSES:
-            problem(f"Payment {_describe(intent)} succeeded but order {order.pk} is {order.status}.")
+            problem(
+                f"Payment {_describe(intent)} succeeded but order {order.pk} is {order.status}."
+            )
         elif (intent.get("amount_received") or 0) != order.total_cents:
             problem(
                 f"Order {order.pk} totals {format_cents(order.total_cents)} but payment "

@@ -137,9 +137,7 @@ def checkout(request):
         return _checkout_page(request, form)
     code = request.session.get(PROMO_SESSION_KEY, "")
     try:
-        result = services.prepare_checkout(
-            request.user, promo_code=code, billing=form.cleaned_data
-        )
+        result = services.prepare_checkout(request.user, promo_code=code, billing=form.cleaned_data)
     except PaymentError as exc:
         message = f"The payment could not be prepared: {exc}"
         if _wants_json(request):

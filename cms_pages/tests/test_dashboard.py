@@ -82,9 +82,7 @@ def test_booking_summary_counts_only_paid_lessons_by_week_and_month():
     assert summary["week"] == expected["week"] > 0
     assert summary["month"] == expected["month"]
     assert len(summary["weeks"]) == CHART_WEEKS
-    assert {w["monday"]: w["count"] for w in summary["weeks"] if w["count"]} == expected[
-        "per_week"
-    ]
+    assert {w["monday"]: w["count"] for w in summary["weeks"] if w["count"]} == expected["per_week"]
     mondays = [w["monday"] for w in summary["weeks"]]
     assert all(m.weekday() == 0 for m in mondays)
     assert mondays == sorted(mondays)
@@ -116,7 +114,7 @@ def test_editor_sees_bookings_chart_and_table_but_not_revenue(client, editor):
     assert f'<dd data-figure="week">{expected["week"]}</dd>' in html
     assert f'<dd data-figure="month">{expected["month"]}</dd>' in html
     assert 'role="img"' in html
-    assert "<title id=\"pt-chart-title\">" in html
+    assert '<title id="pt-chart-title">' in html
     assert html.count('<tr><th scope="row"><time') == CHART_WEEKS
     assert "petit-talk-revenue-section" not in html
     assert "Awaiting moderation" in html

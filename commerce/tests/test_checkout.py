@@ -269,9 +269,7 @@ def test_stripe_unavailable_sends_the_student_back_with_a_message(
     assert not Order.objects.exists()  # the transaction rolled back
 
 
-def test_an_intent_already_being_paid_shows_the_result_page(
-    client, student, teacher, fake_stripe
-):
+def test_an_intent_already_being_paid_shows_the_result_page(client, student, teacher, fake_stripe):
     make_held(student, teacher, 1)
     client.force_login(student)
     start_checkout(client)

@@ -13,6 +13,7 @@ from .conftest import checkout_and_submit, intent_event, make_held, post_event
 
 pytestmark = pytest.mark.django_db
 
+
 @pytest.fixture
 def paid_order(client, student, teacher, fake_stripe, django_capture_on_commit_callbacks):
     make_held(student, teacher, 2, first_day=6)

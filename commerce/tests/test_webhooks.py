@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from booking.models import Booking, BookingStatus
@@ -16,6 +15,7 @@ from .conftest import checkout_and_submit, intent_event, make_held, make_offer, 
 from .fake_stripe import sign_payload
 
 pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture
 def open_order(client, student, teacher, fake_stripe):

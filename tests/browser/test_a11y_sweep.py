@@ -82,7 +82,10 @@ def test_public_pages_have_no_axe_violations(page):
     sweep(page, PUBLIC_PAGES)
 
 
-@pytest.mark.parametrize("email", sorted({email for email, _ in DASHBOARD_PAGES}))
+@pytest.mark.parametrize(
+    "email",
+    sorted({email for email, _ in DASHBOARD_PAGES}),
+)
 def test_dashboard_pages_have_no_axe_violations(page, email):
     login(page, email)
     page.wait_for_url(lambda url: "/accounts/login/" not in url)

@@ -1,5 +1,6 @@
-"""Browser journey: book two lessons, see the offer, pay (development provider), get paid
-bookings, then the teacher declines one and the student sees the refund."""
+"""Browser journey: book two lessons, see the offer, start checkout (a POST), pay
+(development provider), get paid bookings, then the teacher declines one and the student
+sees the refund."""
 
 import re
 
@@ -45,8 +46,11 @@ def test_student_pays_two_lessons_and_sees_a_declined_one_refunded(page):
     expect(page.locator(".commerce-totals")).to_contain_text(total)
     assert_no_axe_violations(page)
 
-    page.get_by_role("link", name="Go to checkout").click()
-    expect(page.get_by_role("heading", name="Checkout")).to_be_visible()
+    # The Checkout button POSTs (the order is prepared there); the page it lands on only reads.
+    page.get_by_role("button", name="Go to checkout").click()
+    expect(page).to_have_url(re.compile(r"/checkout/$"))
+    expect(page.get_by_role("heading", name="Checkout", exact=True)).to_be_visible()
+    expect(page.locator(".commerce-table")).to_contain_text(total)
     assert_no_axe_violations(page)
     page.get_by_label("Country").select_option("FR")
     page.get_by_role("button", name=f"Pay {total}").click()
