@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from wagtail.models import Site
 
 from accounts import roles
 from accounts.selectors import format_eur
@@ -42,6 +43,14 @@ def _zone(user):
         return ZoneInfo("UTC")
 
 
+def _booking_settings(request):
+    """The booking settings of the request's site, read once per request (Wagtail caches them
+    on the request and shares the site lookup with the other site settings)."""
+    if Site.find_for_request(request) is None:
+        return BookingSettings.current()
+    return BookingSettings.for_request(request)
+
+
 def after_hold_url():
     """The basket once commerce provides it; until then "My bookings"."""
     try:
@@ -65,7 +74,7 @@ def _week_days(slots, zone, start):
 @student_required
 def book(request):
     """Pick a teacher, see their free slots week by week in the student's zone, hold one."""
-    booking_settings = BookingSettings.current()
+    booking_settings = _booking_settings(request)
     teachers = list(active_teachers())
     slug = request.POST.get("teacher") or request.GET.get("teacher") or ""
     teacher = next((t for t in teachers if t.profile.slug == slug), None)
@@ -120,29 +129,53 @@ def _with_review(queryset):
     return queryset.select_related("review") if "review" in one_to_one else queryset
 
 
+HISTORY_PAGE_SIZE = 20
+
+
+def _page_number(request):
+    """The ``?page=`` of a lesson history (1 for anything missing or invalid)."""
+    try:
+        return max(int(request.GET.get("page", 1)), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _history_page(queryset, number, size=HISTORY_PAGE_SIZE):
+    """One page of past lessons, newest first, and whether older ones exist.
+
+    Reads ``size + 1`` rows instead of counting, so the page costs one query whatever the
+    history holds (a COUNT over a long history would cost another)."""
+    offset = (number - 1) * size
+    rows = list(queryset.order_by("-start", "-pk")[offset : offset + size + 1])
+    return {
+        "items": rows[:size],
+        "number": number,
+        "older": number + 1 if len(rows) > size else None,
+        "newer": number - 1 if number > 1 else None,
+    }
+
+
 @student_required
 def my_bookings(request):
-    """The student's lessons: basket holds, upcoming lessons, then past and closed ones."""
+    """The student's lessons: basket holds and upcoming lessons, then one page of past and
+    closed ones (``?page=`` for older), so the page does not grow with the history."""
     now = timezone.now()
-    booking_settings = BookingSettings.current()
-    bookings = list(_with_review(Booking.objects.for_student(request.user).with_people()))
+    booking_settings = _booking_settings(request)
+    lessons = _with_review(Booking.objects.for_student(request.user).with_people())
+    held_lapsed = Q(status=BookingStatus.HELD, hold_expires_at__lte=now)
     open_statuses = (BookingStatus.HELD, BookingStatus.PAID, BookingStatus.CONFIRMED)
-    upcoming, past = [], []
-    for booking in bookings:
+    upcoming = list(lessons.filter(status__in=open_statuses, end__gt=now).exclude(held_lapsed))
+    for booking in upcoming:
         booking.can_cancel = booking.student_may_cancel(now, booking_settings)
-        held_lapsed = booking.status == BookingStatus.HELD and booking.hold_expires_at <= now
-        if booking.status in open_statuses and booking.end > now and not held_lapsed:
-            upcoming.append(booking)
-        else:
-            past.append(booking)
-    past.sort(key=lambda b: b.start, reverse=True)
+    past = _history_page(lessons.exclude(pk__in=[b.pk for b in upcoming]), _page_number(request))
     token = CalendarToken.objects.filter(user=request.user).first()
     return render(
         request,
         "booking/my_bookings.html",
         {
             "upcoming": upcoming,
-            "past": past,
+            "past": past["items"],
+            "history": past,
             "zone_name": _zone(request.user).key,
             "cancellation_hours": booking_settings.cancellation_hours,
             "calendar_url": feed_url(token) if token else "",
@@ -183,20 +216,22 @@ def remove(request, pk):
 
 @teacher_required
 def teacher_dashboard(request):
-    """The teacher's lessons: paid ones awaiting a decision first, then upcoming, then others."""
+    """The teacher's lessons: paid ones awaiting a decision first, then upcoming, then one
+    page of past and closed ones (``?page=`` for older)."""
     now = timezone.now()
-    bookings = list(
+    lessons = (
         Booking.objects.for_teacher(request.user)
         .exclude(status__in=(BookingStatus.HELD, BookingStatus.EXPIRED, BookingStatus.REMOVED))
         .with_people()
     )
-    to_decide = [b for b in bookings if b.status == BookingStatus.PAID]
-    upcoming = [b for b in bookings if b.status == BookingStatus.CONFIRMED and b.end > now]
-    others = sorted(
-        (b for b in bookings if b not in to_decide and b not in upcoming),
-        key=lambda b: b.start,
-        reverse=True,
+    current = list(
+        lessons.filter(
+            Q(status=BookingStatus.PAID) | Q(status=BookingStatus.CONFIRMED, end__gt=now)
+        )
     )
+    to_decide = [b for b in current if b.status == BookingStatus.PAID]
+    upcoming = [b for b in current if b.status == BookingStatus.CONFIRMED]
+    others = _history_page(lessons.exclude(pk__in=[b.pk for b in current]), _page_number(request))
     token = CalendarToken.objects.filter(user=request.user).first()
     return render(
         request,
@@ -204,7 +239,8 @@ def teacher_dashboard(request):
         {
             "to_decide": to_decide,
             "upcoming": upcoming,
-            "others": others,
+            "others": others["items"],
+            "history": others,
             "zone_name": _zone(request.user).key,
             "message_form": TeacherMessageForm(),
             "calendar_url": feed_url(token) if token else "",

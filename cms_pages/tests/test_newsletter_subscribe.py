@@ -126,6 +126,8 @@ def test_sign_ups_are_rate_limited_per_address(client, db):
         signing.dumps(999999, salt=CONFIRM_SALT),
         signing.dumps(1, salt="another.salt"),
     ],
+    # Signed tokens embed a timestamp: fixed ids keep collection identical across workers.
+    ids=["garbage", "unknown-subscriber", "wrong-salt"],
 )
 def test_bad_confirmation_token_shows_a_clear_page_and_changes_nothing(client, db, token):
     subscriber = make_subscriber(status=SubscriberStatus.PENDING)
@@ -186,6 +188,7 @@ def test_one_click_unsubscribe_post_needs_no_csrf_token(db):
 @pytest.mark.parametrize(
     "token",
     ["garbage", signing.dumps(999999, salt=UNSUBSCRIBE_SALT), "tampered"],
+    ids=["garbage", "unknown-subscriber", "tampered"],
 )
 def test_bad_unsubscribe_token_shows_a_clear_page_and_changes_nothing(client, db, token):
     subscriber = make_subscriber()
