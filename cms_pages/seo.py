@@ -47,7 +47,7 @@ def page_description(page, settings):
 
 
 def share_image(page, settings):
-    """The page's lead image, else the home page hero image, else the site's default."""
+    """The page's lead image, else its hero block's image, else the site's default."""
     image = getattr(page, "lead_image", None)
     if image is None and page is not None and hasattr(page, "body"):
         for block in page.body:
@@ -60,7 +60,17 @@ def share_image(page, settings):
 
 
 def build_seo(request, page=None):
-    """Everything templates/includes/seo.html prints."""
+    """Everything templates/includes/seo.html prints (computed once per request and page)."""
+    if request is None:
+        return _build_seo(None, page)
+    memo = request.__dict__.setdefault("_petit_seo", {})
+    key = page.pk if page is not None else None
+    if key not in memo:
+        memo[key] = _build_seo(request, page)
+    return memo[key]
+
+
+def _build_seo(request, page):
     settings = site_settings_for(request)
     brand = (settings.brand_name if settings else "") or DEFAULT_BRAND_NAME
     if page is not None and request is not None:

@@ -6,7 +6,6 @@ app_name = "commerce"
 
 urlpatterns = [
     path("basket/", views.basket, name="basket"),
-    path("basket/remove/<int:pk>/", views.basket_remove, name="basket_remove"),
     path("basket/code/", views.basket_code, name="basket_code"),
     path("checkout/", views.checkout, name="checkout"),
     path("checkout/start/", views.checkout_start, name="checkout_start"),

@@ -8,7 +8,6 @@ import stripe
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import (
     Http404,
     HttpResponse,
@@ -16,13 +15,10 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-
-from booking.exceptions import BookingError
-from booking.models import Booking
 
 from . import services, webhooks
 from .forms import CheckoutForm, PromoCodeForm
@@ -61,20 +57,6 @@ def basket(request):
             "failure_reason": open_order.failure_reason if open_order else "",
         },
     )
-
-
-@login_required
-@require_POST
-def basket_remove(request, pk):
-    """Take one of your own lessons out of the basket."""
-    booking = get_object_or_404(Booking, pk=pk, student=request.user)
-    try:
-        booking.remove(by=request.user)
-    except (BookingError, PermissionDenied) as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "The lesson was removed from your basket.")
-    return redirect("commerce:basket")
 
 
 @login_required

@@ -111,7 +111,9 @@ def test_valid_promo_code_applies_case_insensitively_and_can_be_removed(client, 
 def test_student_removes_a_lesson_from_the_basket(client, student, teacher):
     (booking,) = make_held(student, teacher, 1)
     client.force_login(student)
-    response = client.post(reverse("commerce:basket_remove", args=[booking.pk]), follow=True)
+    response = client.post(
+        reverse("booking:remove", args=[booking.pk]), {"next": "basket"}, follow=True
+    )
     booking.refresh_from_db()
     assert booking.status == BookingStatus.REMOVED
     assert "Your basket is empty" in response.content.decode()
@@ -120,8 +122,8 @@ def test_student_removes_a_lesson_from_the_basket(client, student, teacher):
 def test_nobody_removes_another_students_lesson(client, student, other_student, teacher):
     (booking,) = make_held(other_student, teacher, 1)
     client.force_login(student)
-    assert client.post(reverse("commerce:basket_remove", args=[booking.pk])).status_code == 404
-    assert client.get(reverse("commerce:basket_remove", args=[booking.pk])).status_code == 405
+    assert client.post(reverse("booking:remove", args=[booking.pk])).status_code == 404
+    assert client.get(reverse("booking:remove", args=[booking.pk])).status_code == 405
     booking.refresh_from_db()
     assert booking.status == BookingStatus.HELD
 
