@@ -34,12 +34,17 @@ ERASED_EMAIL_DOMAIN = "erased.invalid"
 
 
 def delete_files_on_commit(*names):
-    """Remove stored files once the transaction that stopped using them has committed."""
+    """Remove stored files, and any avatar thumbnails made from them, once the transaction
+    that stopped using them has committed."""
+    from .templatetags.avatars import delete_thumbnails
 
     def delete():
         for name in names:
-            if name and default_storage.exists(name):
+            if not name:
+                continue
+            if default_storage.exists(name):
                 default_storage.delete(name)
+            delete_thumbnails(name)
 
     transaction.on_commit(delete)
 

@@ -114,3 +114,20 @@ def test_thumbnail_bytes_are_webp(photo_teacher):
     data = avatars.make_thumbnail(photo_teacher.profile.photo, 320)
     with Image.open(io.BytesIO(data)) as image:
         assert image.format == "WEBP"
+
+
+def test_replacing_a_photo_deletes_its_thumbnails_too(
+    photo_teacher, media, django_capture_on_commit_callbacks
+):
+    from accounts.services import delete_files_on_commit
+
+    profile = photo_teacher.profile
+    render_avatar(profile, 160)
+    thumbnails = [
+        n for n in avatars.thumbnail_names(profile.photo.name) if default_storage.exists(n)
+    ]
+    assert thumbnails, "rendering the avatar stores a thumbnail"
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_files_on_commit(profile.photo.name)
+    assert not default_storage.exists(profile.photo.name)
+    assert not any(default_storage.exists(name) for name in thumbnails)
