@@ -49,11 +49,12 @@ def run_python(code, env, timeout=60):
     )
 
 
-def run_manage(args, env, timeout=120):
+def run_manage(args, env, timeout=120, stdin=None):
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=REPO,
         env=env,
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 
 from tests.support.moto_server import free_port
-from tests.support.production_env import REPO, production_env
+from tests.support.production_env import REPO, production_env, run_manage
 
 
 def postgres_url():
@@ -78,16 +78,7 @@ def stack_env(database_url, redis_url, **overrides):
 
 
 def manage(env, *args, timeout=600, stdin=None):
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=REPO,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    result = run_manage(args, env, timeout=timeout, stdin=stdin)
     assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stderr[-4000:]}"
     return result.stdout
 
