@@ -7,6 +7,15 @@ from accounts.factories import AdminFactory, EditorFactory, StudentFactory, Teac
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache (locmem, shared by the tests of one process):
+    nothing cached by one test (pages, counters, settings) is seen by the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def password():
     return PASSWORD

@@ -18,6 +18,8 @@ from wagtail.models import Site
 
 from accounts import roles
 from accounts.selectors import format_eur
+from site_config import page_cache
+from site_config.personal_cache import SLOTS, personal_page, touch_scope, user_scope
 
 from .exceptions import BookingError
 from .forms import CancelForm, HoldForm, TeacherMessageForm, TimeOffFormSet, WindowFormSet
@@ -71,6 +73,7 @@ def _week_days(slots, zone, start):
     ]
 
 
+@personal_page(scopes=lambda request: (SLOTS,))
 @student_required
 def book(request):
     """Pick a teacher, see their free slots week by week in the student's zone, hold one."""
@@ -155,6 +158,7 @@ def _history_page(queryset, number, size=HISTORY_PAGE_SIZE):
     }
 
 
+@personal_page()
 @student_required
 def my_bookings(request):
     """The student's lessons: basket holds and upcoming lessons, then one page of past and
@@ -214,6 +218,7 @@ def remove(request, pk):
     return redirect("booking:my_bookings")
 
 
+@personal_page()
 @teacher_required
 def teacher_dashboard(request):
     """The teacher's lessons: paid ones awaiting a decision first, then upcoming, then one
@@ -301,6 +306,9 @@ def availability(request):
                     TimeOff(teacher=teacher, start_date=start, end_date=end, note=note)
                     for start, end, note in time_off_formset.ranges()
                 )
+                # bulk_create sends no signals: say so to both page caches ourselves.
+                page_cache.purge_now_and_on_commit()
+                touch_scope(user_scope(teacher.pk), SLOTS)
             messages.success(request, "Your availability is saved.")
             return redirect("booking:availability")
     else:

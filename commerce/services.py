@@ -18,6 +18,7 @@ from django.utils import timezone
 from booking.exceptions import BookingError
 from booking.models import Booking, BookingSettings, BookingStatus
 from site_config.mail import send_templated_email
+from site_config.personal_cache import touch_users
 
 from .models import (
     PAID_STATUSES,
@@ -143,6 +144,7 @@ def _extend_holds(bookings, now):
     Booking.objects.filter(
         pk__in=[b.pk for b in bookings], status=BookingStatus.HELD, hold_expires_at__lt=until
     ).update(hold_expires_at=until)
+    touch_users(*{booking.student_id for booking in bookings})
     for booking in bookings:
         booking.hold_expires_at = max(booking.hold_expires_at, until)
 

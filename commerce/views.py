@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from site_config.personal_cache import personal_page
+
 from . import services, webhooks
 from .forms import CheckoutForm, PromoCodeForm
 from .models import Order, OrderStatus
@@ -40,6 +42,7 @@ def _open_order(user):
     return Order.objects.filter(student=user, status=OrderStatus.OPEN).first()
 
 
+@personal_page(vary=lambda request: request.session.get(PROMO_SESSION_KEY, ""))
 @login_required
 def basket(request):
     """The basket: held lessons priced live from the database, offer and total."""

@@ -107,6 +107,8 @@ DRAFT_ONLY_FIELDS = {
     "locked_at",
     "locked_by",
 }
+# Settings whose name matches a part below but which visitors' pages show (the lesson price).
+ALWAYS_PURGING_MODELS = {"booking.bookingsettings"}
 NON_PURGING_NAME_PARTS = (
     "attempt",
     "basket",
@@ -156,6 +158,8 @@ def purge_now_and_on_commit():
 
 def _model_purges(model):
     meta = model._meta
+    if meta.label_lower in ALWAYS_PURGING_MODELS:
+        return True
     if meta.app_label not in PURGING_APPS or meta.label_lower in NON_PURGING_MODELS:
         return False
     return not any(part in meta.model_name for part in NON_PURGING_NAME_PARTS)
@@ -220,7 +224,65 @@ def tokenise_csrf(content, secret):
     return _TOKEN_CANDIDATE.sub(replace, content), count
 
 
-_NOT_STORED_HEADERS = {"cache-control", "vary", "set-cookie", "x-page-cache", "x-request-id"}
+_NOT_STORED_HEADERS = {
+    "cache-control",
+    "set-cookie",
+    "vary",
+    "x-page-cache",
+    "x-personal-cache",
+    "x-request-id",
+}
+
+
+def make_entry(request, response):
+    """A cache entry of a complete response with this visitor's CSRF tokens taken out, or
+    None when a token went somewhere we cannot see (such a page must never be shared)."""
+    content = response.content
+    has_token = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+    if has_token:
+        content, count = tokenise_csrf(content, request.META.get("CSRF_COOKIE", ""))
+        if not count:
+            return None
+    headers = [
+        (name, value) for name, value in response.items() if name.lower() not in _NOT_STORED_HEADERS
+    ]
+    return {
+        "status": response.status_code,
+        "headers": headers,
+        "content": content,
+        "has_token": has_token,
+    }
+
+
+def response_from_entry(request, entry):
+    """The stored response, with a CSRF token of the *current* visitor's secret filled in
+    (the CSRF middleware then sets that visitor's own cookie)."""
+    content = entry["content"]
+    if entry["has_token"]:
+        content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+    response = HttpResponse(content, status=entry["status"])
+    for name, value in entry["headers"]:
+        response[name] = value
+    if request.method == "HEAD":
+        response.content = b""
+        response["Content-Length"] = str(len(content))
+    return response
+
+
+def is_complete_html(request, response):
+    """A finished 200 HTML answer to a GET that set no cookie, changed no session and added
+    no message: the only kind of response either page cache may keep."""
+    if request.method != "GET" or response.status_code != 200:
+        return False
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    if response.cookies or response.has_header("Set-Cookie"):
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    messages = getattr(request, "_messages", None)
+    return not (messages is not None and getattr(messages, "added_new", False))
 
 
 class AnonymousPageCacheMiddleware:
@@ -269,17 +331,7 @@ class AnonymousPageCacheMiddleware:
         return not request.path.startswith(tuple(prefixes))
 
     def _is_storable(self, request, response):
-        if request.method != "GET" or response.status_code != 200:
-            return False
-        if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
-            return False
-        if response.cookies or response.has_header("Set-Cookie"):
-            return False
-        session = getattr(request, "session", None)
-        if session is not None and session.modified:
-            return False
-        messages = getattr(request, "_messages", None)
-        if messages is not None and getattr(messages, "added_new", False):
+        if not is_complete_html(request, response):
             return False
         cache_control = response.get("Cache-Control", "").lower()
         if any(word in cache_control for word in ("private", "no-store", "no-cache")):
@@ -289,23 +341,9 @@ class AnonymousPageCacheMiddleware:
 
     def _store(self, key, request, response):
         """Store the view's response; the entry, or None when it cannot be shared."""
-        content = response.content
-        has_token = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
-        if has_token:
-            content, count = tokenise_csrf(content, request.META.get("CSRF_COOKIE", ""))
-            if not count:  # the token went somewhere we cannot see: never share it
-                return None
-        headers = [
-            (name, value)
-            for name, value in response.items()
-            if name.lower() not in _NOT_STORED_HEADERS
-        ]
-        entry = {
-            "status": response.status_code,
-            "headers": headers,
-            "content": content,
-            "has_token": has_token,
-        }
+        entry = make_entry(request, response)
+        if entry is None:
+            return None
         try:
             cache.set(key, entry, timeout=_setting("PAGE_CACHE_SECONDS", 120))
         except Exception:
@@ -314,16 +352,7 @@ class AnonymousPageCacheMiddleware:
         return entry
 
     def _from_entry(self, request, entry):
-        content = entry["content"]
-        if entry["has_token"]:
-            # This visitor's own token; the CSRF middleware sets the matching cookie.
-            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
-        response = HttpResponse(content, status=entry["status"])
-        for name, value in entry["headers"]:
-            response[name] = value
-        if request.method == "HEAD":
-            response.content = b""
-            response["Content-Length"] = str(len(content))
+        response = response_from_entry(request, entry)
         self._mark_cacheable(response, has_token=entry["has_token"])
         response["X-Page-Cache"] = "hit"
         return response

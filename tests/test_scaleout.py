@@ -52,7 +52,7 @@ for number in range(%(count)d):
     roles.add_to_group(user, roles.STUDENTS)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "accounts.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.save()
     sessions.append(session.session_key)

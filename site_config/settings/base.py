@@ -128,6 +128,9 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "site_config.wsgi.application"
 
+# Logged-in pages cached per user for this many seconds (site_config/personal_cache.py; 0: off).
+PERSONAL_PAGE_CACHE_SECONDS = env_int("PERSONAL_PAGE_CACHE_SECONDS", 10)
+
 # Database: DATABASE_URL (PostgreSQL in production and CI); SQLite for `make run`.
 DATABASES = {
     "default": dj_database_url.config(
@@ -154,8 +157,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's backends, loading the profile with the user (accounts/backends.py)
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 
 LANGUAGE_CODE = "en-gb"
