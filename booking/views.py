@@ -73,12 +73,26 @@ def _week_days(slots, zone, start):
     ]
 
 
+# What the teacher picker and the chosen teacher's slots and price need: not every teacher's
+# bio, video and favourites.
+TEACHER_PICKER_FIELDS = (
+    "id",
+    "first_name",
+    "last_name",
+    "email",
+    "profile__slug",
+    "profile__display_name",
+    "profile__timezone",
+    "profile__price_override_cents",
+)
+
+
 @personal_page(scopes=lambda request: (SLOTS,))
 @student_required
 def book(request):
     """Pick a teacher, see their free slots week by week in the student's zone, hold one."""
     booking_settings = _booking_settings(request)
-    teachers = list(active_teachers())
+    teachers = list(active_teachers().only(*TEACHER_PICKER_FIELDS))
     slug = request.POST.get("teacher") or request.GET.get("teacher") or ""
     teacher = next((t for t in teachers if t.profile.slug == slug), None)
     if slug and teacher is None:
@@ -135,27 +149,33 @@ def _with_review(queryset):
 HISTORY_PAGE_SIZE = 20
 
 
-def _page_number(request):
-    """The ``?page=`` of a lesson history (1 for anything missing or invalid)."""
+def _page_number(request, name="page"):
+    """A page number from the query string (1 for anything missing or invalid)."""
     try:
-        return max(int(request.GET.get("page", 1)), 1)
+        return max(int(request.GET.get(name, 1)), 1)
     except (TypeError, ValueError):
         return 1
 
 
-def _history_page(queryset, number, size=HISTORY_PAGE_SIZE):
-    """One page of past lessons, newest first, and whether older ones exist.
+def _lesson_page(queryset, number, *, newest_first, size=HISTORY_PAGE_SIZE):
+    """One page of lessons and the numbers of the pages before and after it.
 
     Reads ``size + 1`` rows instead of counting, so the page costs one query whatever the
-    history holds (a COUNT over a long history would cost another)."""
+    list holds (a COUNT over a long history would cost another)."""
+    order = ("-start", "-pk") if newest_first else ("start", "pk")
     offset = (number - 1) * size
-    rows = list(queryset.order_by("-start", "-pk")[offset : offset + size + 1])
+    rows = list(queryset.order_by(*order)[offset : offset + size + 1])
     return {
         "items": rows[:size],
         "number": number,
-        "older": number + 1 if len(rows) > size else None,
-        "newer": number - 1 if number > 1 else None,
+        "next": number + 1 if len(rows) > size else None,
+        "previous": number - 1 if number > 1 else None,
     }
+
+
+def _history_page(queryset, number):
+    """One page of past lessons, newest first (``next`` holds older ones)."""
+    return _lesson_page(queryset, number, newest_first=True)
 
 
 @personal_page()
@@ -229,21 +249,21 @@ def teacher_dashboard(request):
         .exclude(status__in=(BookingStatus.HELD, BookingStatus.EXPIRED, BookingStatus.REMOVED))
         .with_people()
     )
-    current = list(
-        lessons.filter(
-            Q(status=BookingStatus.PAID) | Q(status=BookingStatus.CONFIRMED, end__gt=now)
-        )
+    decide = Q(status=BookingStatus.PAID)
+    coming = Q(status=BookingStatus.CONFIRMED, end__gt=now)
+    to_decide = list(lessons.filter(decide).order_by("start", "pk"))
+    upcoming = _lesson_page(
+        lessons.filter(coming), _page_number(request, "upcoming"), newest_first=False
     )
-    to_decide = [b for b in current if b.status == BookingStatus.PAID]
-    upcoming = [b for b in current if b.status == BookingStatus.CONFIRMED]
-    others = _history_page(lessons.exclude(pk__in=[b.pk for b in current]), _page_number(request))
+    others = _history_page(lessons.exclude(decide | coming), _page_number(request))
     token = CalendarToken.objects.filter(user=request.user).first()
     return render(
         request,
         "booking/teacher_dashboard.html",
         {
             "to_decide": to_decide,
-            "upcoming": upcoming,
+            "upcoming": upcoming["items"],
+            "upcoming_pages": upcoming,
             "others": others["items"],
             "history": others,
             "zone_name": _zone(request.user).key,

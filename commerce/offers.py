@@ -16,17 +16,21 @@ def current_offers(now=None):
     return Offer.objects.filter(running_q(now)).select_related("image").order_by("starts_at")
 
 
-def offers_for_pricing(student=None, now=None):
+def offers_for_pricing(student=None, now=None, promo_code=""):
     """Candidate offers for ``price_basket``, annotated with their paid redemptions.
 
-    Running offers plus every promo-code offer (so an expired code gets a clear message),
-    each with ``redemption_total`` and ``redemption_by_student``. One query.
+    The automatic offers (no code) running now, plus the offer of the code the student
+    entered whatever its dates (so an expired code gets a clear message), each with
+    ``redemption_total`` and ``redemption_by_student``. One query; the codes of other offers,
+    however many have been issued over the years, are not read.
     """
     now = now or timezone.now()
     by_student = Count("redemptions", filter=Q(redemptions__student=student)) if student else None
-    queryset = Offer.objects.filter(running_q(now) | ~Q(code="")).annotate(
-        redemption_total=Count("redemptions")
-    )
+    candidates = running_q(now) & Q(code="")
+    code = (promo_code or "").strip()
+    if code:
+        candidates |= Q(code__iexact=code)
+    queryset = Offer.objects.filter(candidates).annotate(redemption_total=Count("redemptions"))
     if by_student is not None:
         queryset = queryset.annotate(redemption_by_student=by_student)
     return list(queryset)

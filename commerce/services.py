@@ -61,7 +61,7 @@ def price_for(student, bookings, promo_code="", now=None):
     """Price these bookings for this student live from the database (offers can change)."""
     return price_basket(
         bookings,
-        offers_for_pricing(student, now=now),
+        offers_for_pricing(student, now=now, promo_code=promo_code),
         student=student,
         promo_code=promo_code,
         now=now,

@@ -138,6 +138,20 @@ def current_generation():
     return generation
 
 
+_MISSING = object()
+
+
+def remember(name, compute, timeout=None):
+    """``compute()``, kept in the cache until content changes (the next purge): for values
+    every page needs but editors rarely change, like the contact page's URL."""
+    key = f"pagecache:{current_generation()}:value:{name}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, timeout=timeout or _setting("PAGE_CACHE_VALUE_SECONDS", 3600))
+    return value
+
+
 def purge():
     """Make every cached page stale (on every server) by bumping the generation."""
     try:

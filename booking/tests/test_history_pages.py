@@ -1,5 +1,6 @@
 """Past lessons on "My bookings" and the teacher dashboard come 20 at a time (?page=), so the
-pages cost the same however long the history is; upcoming lessons are always all shown."""
+pages cost the same however long the history is. A student's upcoming lessons are all shown;
+a teacher's come 20 at a time too (?upcoming=), soonest first, as a busy teacher has hundreds."""
 
 from datetime import timedelta
 
@@ -119,3 +120,30 @@ def test_only_people_who_reach_the_admin_get_the_wagtail_userbar(client, student
     assert b"wagtail-userbar" not in client.get(reverse("booking:my_bookings")).content
     client.force_login(editor)
     assert b"wagtail-userbar" in client.get("/accounts/email/").content
+
+
+def test_a_teachers_upcoming_lessons_are_paged_soonest_first(client, teacher, student):
+    start = timezone.now() + timedelta(days=1)
+    upcoming = [
+        make_booking(
+            teacher, student, start + timedelta(hours=2 * i), status=BookingStatus.CONFIRMED
+        )
+        for i in range(HISTORY_PAGE_SIZE + 3)
+    ]
+    paid = make_booking(teacher, student, start + timedelta(days=30), status=BookingStatus.PAID)
+    client.force_login(teacher)
+    url = reverse("booking:teacher_dashboard")
+
+    first = client.get(url)
+    assert _ids(first.context["upcoming"]) == _ids(upcoming[:HISTORY_PAGE_SIZE])
+    assert _ids(first.context["to_decide"]) == [paid.pk]
+    content = first.content.decode()
+    assert 'href="?upcoming=2#upcoming-lessons"' in content and "Later lessons" in content
+    assert "Sooner lessons" not in content
+
+    second = client.get(url, {"upcoming": 2})
+    assert _ids(second.context["upcoming"]) == _ids(upcoming[HISTORY_PAGE_SIZE:])
+    assert _ids(second.context["to_decide"]) == [paid.pk]
+    content = second.content.decode()
+    assert "Later lessons" not in content
+    assert 'href="?upcoming=1#upcoming-lessons"' in content

@@ -4,6 +4,7 @@ from django import template
 from wagtail.models import Page
 
 from cms_pages import navigation, seo
+from site_config import page_cache
 
 register = template.Library()
 
@@ -46,13 +47,18 @@ def json_ld(data):
 
 @register.simple_tag(takes_context=True)
 def contact_page_url(context):
-    """URL of the live contact page (one query, remembered for the rest of the request)."""
+    """URL of the live contact page. Every page's footer shows it, so it is kept in the cache
+    until content changes (publishing or moving a page purges), not looked up each time."""
     from cms_pages.models import ContactPage
 
     request = context.get("request")
     if request is None:
         return ""
-    if not hasattr(request, "_contact_page_url"):
+
+    def lookup():
         contact = ContactPage.objects.live().public().first()
-        request._contact_page_url = contact.get_url(request) if contact else ""
+        return contact.get_url(request) if contact else ""
+
+    if not hasattr(request, "_contact_page_url"):
+        request._contact_page_url = page_cache.remember(f"contact-url:{request.get_host()}", lookup)
     return request._contact_page_url

@@ -99,6 +99,29 @@ def test_footer_links_to_contact_page_and_social_networks(client, contact_page):
     assert 'href="https://www.tiktok.com/@petittalk"' in footer
 
 
+def _footer(client):
+    html = client.get("/").content.decode()
+    return html[html.index('<footer class="site-footer">') :]
+
+
+def test_the_footers_contact_link_is_kept_until_content_changes(client, contact_page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cms_pages.templatetags.cms_tags import contact_page_url
+
+    request = client.get("/").wsgi_request
+    del request._contact_page_url
+    with CaptureQueriesContext(connection) as queries:
+        assert contact_page_url({"request": request}) == contact_page.url
+    assert len(queries) == 0  # remembered from the first page
+
+    contact_page.unpublish()
+    assert f'href="{contact_page.url}"' not in _footer(client)
+    contact_page.save_revision().publish()
+    assert f'href="{contact_page.url}"' in _footer(client)
+
+
 def test_editors_group_may_use_the_admin_and_publish_pages(client, home, editor):
     assert editor.has_perm("wagtailadmin.access_admin")
     assert home.permissions_for_user(editor).can_add_subpage()

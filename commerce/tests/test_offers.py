@@ -12,7 +12,7 @@ from django.utils import timezone
 from commerce import demo
 from commerce.blocks import OffersBlock
 from commerce.models import Offer, OfferKind
-from commerce.offers import current_offers
+from commerce.offers import current_offers, offers_for_pricing
 
 from .conftest import make_offer
 
@@ -118,3 +118,16 @@ def test_demo_offers_load_idempotently():
 def test_money_filter_is_available_to_other_apps_templates():
     template = engines["django"].from_string("{% load money %}{{ 1800|money }}")
     assert template.render({}) == "€18.00"
+
+
+@pytest.mark.django_db
+def test_pricing_reads_running_automatic_offers_and_only_the_entered_code(student):
+    now = timezone.now()
+    automatic = make_offer(name="Automatic")
+    make_offer(name="Ended", ends_at=now - timedelta(days=1), starts_at=now - timedelta(days=9))
+    entered = make_offer(name="Entered", code="AUTUMN", ends_at=now - timedelta(hours=1))
+    for i in range(5):  # codes issued over the years
+        make_offer(name=f"Old code {i}", code=f"OLD{i}")
+    names = {offer.name for offer in offers_for_pricing(student, now=now, promo_code=" autumn ")}
+    assert names == {automatic.name, entered.name}  # an expired code still gets its message
+    assert {o.name for o in offers_for_pricing(student, now=now)} == {automatic.name}

@@ -22,7 +22,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
 
 def count(client, path):
@@ -32,16 +32,18 @@ def count(client, path):
 
 
 def measure(client, path, *, anonymous):
-    """``served``: a repeated request, as wrk sends it (anonymous pages come from the page
-    cache). ``rendered``: a repeated request that the page cache must skip (it carries a
-    session cookie, here an unknown one for visitors), so the view and templates run: the
-    number that must not grow with the data."""
+    """``served``: a repeated request, as wrk sends it (visitors' pages come from the page
+    cache, logged-in ones from the per-user cache). ``rendered``: a repeated request that
+    neither cache may answer (visitors carry an unknown session cookie; the per-user cache is
+    switched off), so the view and templates run: the number that must not grow with the
+    data."""
     count(client, path)
     status, served = count(client, path)
     if anonymous:
         client.cookies["sessionid"] = "bench-page-cache-bypass"
-    count(client, path)
-    _, rendered = count(client, path)
+    with override_settings(PERSONAL_PAGE_CACHE_SECONDS=0):
+        count(client, path)
+        _, rendered = count(client, path)
     return {"status": status, "served": served, "rendered": rendered}
 
 
