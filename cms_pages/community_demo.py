@@ -1,5 +1,5 @@
 """Demo content for the community features (idempotent): approved and pending testimonials
-from demo users, and a few confirmed newsletter subscribers."""
+from demo users, a few confirmed newsletter subscribers and a draft campaign to send."""
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts import roles
 from accounts.demo import ensure_user
 
-from .models import Comment, ModerationStatus, Subscriber, SubscriberStatus
+from .models import Campaign, Comment, ModerationStatus, Subscriber, SubscriberStatus
 from .models.community import grant_community_permissions
 
 EXTRA_STUDENTS = (
@@ -41,6 +41,11 @@ TESTIMONIALS = (
     ),
 )
 
+DRAFT_CAMPAIGN = (
+    "Nouveautés chez Petit Talk",
+    "<p>Bonjour ! This month: new evening slots and a DELF B1 preparation course.</p>",
+)
+
 SUBSCRIBERS = (
     "marie.reader@example.com",
     "paul.reader@example.com",
@@ -69,5 +74,7 @@ def load(log):
                 "confirmed_at": now,
             },
         )
-    log("Community: testimonials and newsletter subscribers ready.")
+    subject, body = DRAFT_CAMPAIGN
+    Campaign.objects.get_or_create(subject=subject, defaults={"body": body})
+    log("Community: testimonials, newsletter subscribers and a draft campaign ready.")
     return []

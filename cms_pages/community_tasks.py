@@ -108,11 +108,22 @@ def send_campaign(campaign_id):
     campaign = Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.SENDING).first()
     if campaign is None:
         return
-    with transaction.atomic():
-        queue_deliveries(campaign)
-    body_html = expand_db_html(campaign.body)
-    while (batch := claim_batch(campaign, BATCH_SIZE)) is not None:
-        send_batch(campaign, batch, body_html)
+    try:
+        with transaction.atomic():
+            queue_deliveries(campaign)
+        body_html = expand_db_html(campaign.body)
+        while (batch := claim_batch(campaign, BATCH_SIZE)) is not None:
+            send_batch(campaign, batch, body_html)
+    except Exception:
+        # E.g. the mail server is unreachable: say so (the progress page stops waiting) and
+        # let the task backend record the error. Rows already claimed stay claimed.
+        logger.exception("Campaign %s stopped before the end", campaign.pk)
+        finish(campaign, CampaignStatus.FAILED)
+        raise
+    finish(campaign, CampaignStatus.SENT)
+
+
+def finish(campaign, status):
     Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.SENDING).update(
-        status=CampaignStatus.SENT, finished_at=timezone.now()
+        status=status, finished_at=timezone.now()
     )

@@ -255,6 +255,24 @@ class CampaignStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class CampaignQuerySet(models.QuerySet):
+    def with_progress(self):
+        """Annotate delivery counts by outcome (one grouped query; no per-row queries)."""
+        return self.annotate(
+            delivery_count=models.Count("deliveries"),
+            sent_count=models.Count(
+                "deliveries", filter=models.Q(deliveries__status=DeliveryStatus.SENT)
+            ),
+            skipped_count=models.Count(
+                "deliveries", filter=models.Q(deliveries__status=DeliveryStatus.SKIPPED)
+            ),
+            failed_count=models.Count(
+                "deliveries", filter=models.Q(deliveries__status=DeliveryStatus.FAILED)
+            ),
+        )
 
 
 class Campaign(models.Model):
@@ -276,6 +294,8 @@ class Campaign(models.Model):
         related_name="+",
     )
     finished_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CampaignQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -315,6 +335,51 @@ class Campaign(models.Model):
         return f"{sent} / {total}"
 
     progress_display.short_description = "sent / recipients"
+
+    def progress_counts(self):
+        """Deliveries by outcome: total, sent, skipped, failed and done (the three together).
+        Uses the ``with_progress()`` annotations when present, else one aggregate query."""
+        names = ("delivery_count", "sent_count", "skipped_count", "failed_count")
+        values = [getattr(self, name, None) for name in names]
+        if None in values:
+            counts = self.deliveries.aggregate(
+                total=models.Count("pk"),
+                sent=models.Count("pk", filter=models.Q(status=DeliveryStatus.SENT)),
+                skipped=models.Count("pk", filter=models.Q(status=DeliveryStatus.SKIPPED)),
+                failed=models.Count("pk", filter=models.Q(status=DeliveryStatus.FAILED)),
+            )
+        else:
+            counts = dict(zip(("total", "sent", "skipped", "failed"), values, strict=True))
+        counts["done"] = counts["sent"] + counts["skipped"] + counts["failed"]
+        return counts
+
+    def progress_report(self):
+        """Everything the progress page, the listing and the JSON endpoint show."""
+        counts = self.progress_counts()
+        total, done = counts["total"], counts["done"]
+        active = self.status == CampaignStatus.SENDING
+        if self.status == CampaignStatus.DRAFT:
+            summary = "Not sent yet"
+        elif active and not total:
+            summary = "Preparing the list of recipients"
+        else:
+            summary = f"{counts['sent']} / {total} sent"
+            extras = [f"{counts[key]} {key}" for key in ("skipped", "failed") if counts[key]]
+            if extras:
+                summary += f" ({', '.join(extras)})"
+        # With nobody to mail, a sent campaign is complete and anything else has not started.
+        empty = 100 if self.status == CampaignStatus.SENT else 0
+        percent = done * 100 // total if total else empty
+        return {
+            "id": self.pk,
+            "subject": self.subject,
+            "status": self.status,
+            "status_label": self.get_status_display(),
+            "active": active,
+            **counts,
+            "percent": percent,
+            "summary": summary,
+        }
 
 
 class DeliveryStatus(models.TextChoices):
