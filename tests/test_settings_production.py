@@ -109,7 +109,7 @@ def test_production_settings_are_hardened():
 
 def test_redis_url_puts_cache_and_sessions_in_redis():
     values = load_production_settings()
-    assert values["CACHE_BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHE_BACKEND"] == "site_config.redis_cache.RedisCache"
     assert values["CACHE_LOCATION"] == "redis://127.0.0.1:6379/14"
     assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cache"
 
