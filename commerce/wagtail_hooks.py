@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
 from wagtail import hooks
-from wagtail.admin.views.generic import InspectView
+from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -97,8 +97,15 @@ class OrderInspectView(InspectView):
         return redirect(request.path)
 
 
+class OrderIndexView(IndexView):
+    def get_base_queryset(self):
+        # the listing and its exports show each order's student (and their display name)
+        return super().get_base_queryset().select_related("student__profile")
+
+
 class OrderViewSet(ModelViewSet):
     model = Order
+    index_view_class = OrderIndexView
     icon = "doc-full"
     menu_label = "Orders"
     menu_order = 310

@@ -128,6 +128,31 @@ def test_admin_orders_listing_filters_and_exports(client, paid_order, admin_user
     assert str(paid_order.total_cents) in export.getvalue().decode()
 
 
+@pytest.mark.parametrize("export", ["csv", "xlsx"])
+def test_the_orders_export_costs_the_same_for_1_and_20_orders(
+    client, paid_order, admin_user, export
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.factories import StudentFactory
+    from commerce.models import Order
+
+    client.force_login(admin_user)
+    url = reverse("orders:index") + f"?export={export}"
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+            b"".join(response.streaming_content) if response.streaming else response.content
+        return len(captured)
+
+    one = queries()
+    for _ in range(19):
+        Order.objects.create(student=StudentFactory(), currency="EUR")
+    assert queries() == one
+
+
 def test_students_see_their_orders_and_receipts(client, paid_order, student, other_student):
     client.force_login(student)
     listing = client.get(reverse("commerce:order_list")).content.decode()
