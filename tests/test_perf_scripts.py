@@ -71,3 +71,23 @@ def test_targets_fail_on_slowdown_latency_and_growing_queries():
     assert ("basket", f"≥ {bench_load.TARGET_LOGGED_IN_RPS} req/s at N=100") in failed
     assert ("basket", f"p99 < {bench_load.TARGET_P99_MS} ms") in failed
     assert ("teacher list", "queries constant in N") in failed
+
+
+def test_a_page_is_measured_in_rounds_reporting_the_median_round(monkeypatch):
+    rates = iter([999.0, 300.0, 100.0, 200.0])  # warm-up, then three rounds
+
+    def fake_wrk(url, seconds, cookie=None):
+        rps = next(rates)
+        return {
+            "rps": rps,
+            "p50_ms": 1000 / rps,
+            "p99_ms": 2000 / rps,
+            "errors_status": 1,
+            "errors_socket": 0,
+        }
+
+    monkeypatch.setattr(bench_load, "wrk", fake_wrk)
+    result = bench_load.measure_url("http://x/", 5, 3, None)
+    assert result["rps"] == 200.0 and result["p99_ms"] == 10.0  # the median round, whole
+    assert result["rounds"] == [100, 200, 300]
+    assert result["errors_status"] == 3  # errors of every round, not only the median's
