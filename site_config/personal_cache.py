@@ -72,10 +72,17 @@ def user_scope(user_id):
 # --- Invalidation -----------------------------------------------------------------------------
 
 
+# A scope's generation outlives every entry made under it by far; once it expires, a missing
+# generation reads as "-" and entries made before it was first set are long gone.
+GENERATION_SECONDS = 24 * 3600
+
+
 def _replace(scopes):
     token = uuid.uuid4().hex[:16]
     try:
-        cache.set_many({GENERATION_PREFIX + scope: token for scope in scopes}, timeout=None)
+        cache.set_many(
+            {GENERATION_PREFIX + scope: token for scope in scopes}, timeout=GENERATION_SECONDS
+        )
     except Exception:
         logger.exception("Could not invalidate personal pages of %s", sorted(scopes))
 
