@@ -1,7 +1,10 @@
 """``make lighthouse``'s own logic: the median of several runs counts, a run Lighthouse could
-not finish is an error rather than a score, budgets fail on the right numbers, and the
-audits that cost points and the asset diagnostics are the ones reported."""
+not finish is an error rather than a score (one whose trace recording failed is run again),
+budgets fail on the right numbers, and the audits that cost points and the asset diagnostics
+are the ones reported."""
 
+import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -125,3 +128,54 @@ def test_a_redirected_page_is_not_measured():
     lighthouse_run.check_landing("home", report(), "/")
     booking = report(finalDisplayedUrl="http://localhost:8000/book/?teacher=camille-martin")
     lighthouse_run.check_landing("booking", booking, "/book/?teacher=camille-martin")
+
+
+class FakeLighthouse:
+    """Stands in for subprocess.run: each call writes the next report to --output-path."""
+
+    def __init__(self, *reports):
+        self.reports = list(reports)
+        self.calls = 0
+
+    def __call__(self, command, **kwargs):
+        self.calls += 1
+        report = self.reports.pop(0)
+        output = next(arg for arg in command if arg.startswith("--output-path="))
+        Path(output.split("=", 1)[1]).write_text(json.dumps(report))
+        failed = bool(report.get("runtimeError"))
+        return subprocess.CompletedProcess(command, 1 if failed else 0, "", "LH:status …")
+
+
+def trace_failure(code="NO_NAVSTART"):
+    return report(performance=None, runtimeError={"code": code, "message": "Please run again"})
+
+
+def test_a_failed_trace_recording_is_run_again_and_counted(tmp_path, monkeypatch):
+    fake = FakeLighthouse(trace_failure(), report(performance=0.99))
+    monkeypatch.setattr(lighthouse_run.subprocess, "run", fake)
+    retried = []
+    result = lighthouse_run.lighthouse("http://localhost:8000/", tmp_path / "r.json", None, retried)
+    assert fake.calls == 2
+    assert result["categories"]["performance"]["score"] == 0.99
+    assert retried == ["NO_NAVSTART"]
+
+
+def test_a_trace_recording_failing_every_attempt_stops_the_script(tmp_path, monkeypatch):
+    fake = FakeLighthouse(*(trace_failure() for _ in range(lighthouse_run.ATTEMPTS)))
+    monkeypatch.setattr(lighthouse_run.subprocess, "run", fake)
+    with pytest.raises(RuntimeError, match="lighthouse exited 1"):
+        lighthouse_run.lighthouse("http://localhost:8000/", tmp_path / "r.json")
+    assert fake.calls == lighthouse_run.ATTEMPTS
+
+
+def test_a_page_that_never_paints_is_not_run_again(tmp_path, monkeypatch):
+    fake = FakeLighthouse(trace_failure("NO_FCP"), report())
+    monkeypatch.setattr(lighthouse_run.subprocess, "run", fake)
+    with pytest.raises(RuntimeError, match="lighthouse exited 1"):
+        lighthouse_run.lighthouse("http://localhost:8000/", tmp_path / "r.json")
+    assert fake.calls == 1
+
+
+def test_browser_version_comes_from_the_recorded_user_agent():
+    agent = "Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/156.0.0.0 Safari/537.36"
+    assert lighthouse_run.browser_version({"environment": {"hostUserAgent": agent}}) == "156"

@@ -24,6 +24,7 @@ Prints the scores, the audits that cost points and the diagnostics behind the as
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -62,6 +63,12 @@ ASSET_AUDITS = (
     "font-display",
     "third-party-summary",
 )
+# Lighthouse runtime errors whose message is "Something went wrong with recording the trace
+# over your page load. Please run Lighthouse again." (core/lib/lh-error.js).
+TRACE_ERRORS = frozenset(
+    {"NO_TRACING_STARTED", "NO_RESOURCE_REQUEST", "NO_NAVSTART", "NO_DCL", "NO_FMP"}
+)
+ATTEMPTS = 3  # per run, when the trace recording fails
 WARM_UP_REQUESTS = 4  # per page, before Lighthouse; the server runs 2 workers
 TEACHER_SLUG = "camille-martin"
 STUDENT = "student@petittalk.example"
@@ -76,7 +83,10 @@ PAGES = {
 }
 
 
-def lighthouse(url, output, cookie=None):
+def lighthouse(url, output, cookie=None, retried=None):
+    """One Lighthouse report of ``url``. A run whose trace recording failed (Lighthouse says
+    "Please run Lighthouse again", e.g. NO_NAVSTART, seen now and then with this Chromium) is
+    run again, up to ``ATTEMPTS`` times; each such code is appended to ``retried``."""
     command = [
         str(LIGHTHOUSE),
         url,
@@ -88,20 +98,36 @@ def lighthouse(url, output, cookie=None):
     ]
     if cookie:
         command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
-    result = subprocess.run(
-        command,
-        cwd=perfkit.REPO,
-        env={**os.environ, "CHROME_PATH": CHROME},
-        check=False,
-        timeout=300,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0:
-        # Lighthouse's own log says why (Chrome did not start, the page did not load, …).
-        sys.stderr.write(result.stderr[-4000:])
-        raise RuntimeError(f"lighthouse exited {result.returncode} on {url}")
-    return json.loads(Path(output).read_text())
+    for attempt in range(1, ATTEMPTS + 1):
+        Path(output).unlink(missing_ok=True)
+        result = subprocess.run(
+            command,
+            cwd=perfkit.REPO,
+            env={**os.environ, "CHROME_PATH": CHROME},
+            check=False,
+            timeout=300,
+            capture_output=True,
+            text=True,
+        )
+        report = json.loads(Path(output).read_text()) if Path(output).exists() else None
+        code = trace_error(report)
+        if code and attempt < ATTEMPTS:
+            log(f"    {url}: Lighthouse's trace recording failed ({code}), running it again")
+            if retried is not None:
+                retried.append(code)
+            continue
+        if result.returncode != 0 or report is None:
+            # Lighthouse's own log says why (Chrome did not start, the page did not load, …).
+            sys.stderr.write(result.stderr[-4000:])
+            raise RuntimeError(f"lighthouse exited {result.returncode} on {url}")
+        return report
+    raise AssertionError("unreachable")
+
+
+def trace_error(report):
+    """The code of a failed trace recording, which another run usually gets right, or None."""
+    code = ((report or {}).get("runtimeError") or {}).get("code")
+    return code if code in TRACE_ERRORS else None
 
 
 def category_scores(report):
@@ -212,7 +238,7 @@ def main():
     machine, started = perfkit.machine(), perfkit.today()
     log(f"Lighthouse, {started}, {machine}")
 
-    results = {}
+    results, retried = {}, []
     with perfkit.workdir("petit-talk-lighthouse-") as work:
         env = perfkit.perf_env(f"sqlite:///{work / 'site.sqlite3'}", work)
         log("Preparing the site: migrate, collectstatic, load_demo …")
@@ -228,7 +254,7 @@ def main():
                 reports = []
                 for run in range(options.runs):
                     output = work / f"{name}-{run + 1}.json"
-                    reports.append(lighthouse(url, output, cookie if logged_in else None))
+                    reports.append(lighthouse(url, output, cookie if logged_in else None, retried))
                     check_landing(name, reports[-1], path)
                     if options.reports:
                         options.reports.mkdir(parents=True, exist_ok=True)
@@ -241,6 +267,7 @@ def main():
                     "lost": lost_points(report),
                     "assets": flagged_asset_audits(report),
                     "benchmark": [r["environment"]["benchmarkIndex"] for r in reports],
+                    "browser": browser_version(reports[0]),
                 }
                 low, high = summary["performance_range"]
                 log(
@@ -252,7 +279,7 @@ def main():
                 )
 
     failures = budget_failures(results)
-    lines = report_lines(results, pages, started, machine, options.runs, failures)
+    lines = report_lines(results, pages, started, machine, options.runs, failures, retried)
     log("\n".join(lines))
     if not options.no_docs:
         perfkit.write_section("Lighthouse", "\n".join(lines))
@@ -260,21 +287,30 @@ def main():
     return 1 if failures else 0
 
 
-def report_lines(results, pages, started, machine, runs, failures):
+def report_lines(results, pages, started, machine, runs, failures, retried=()):
     benchmarks = [index for result in results.values() for index in result["benchmark"]]
+    browsers = sorted({result["browser"] for result in results.values()})
     lines = [
         f"Run {started} on {machine}.",
         "",
         "`tests/perf/lighthouse_run.py` (`make lighthouse`): Lighthouse"
         f" {lighthouse_version()} with default mobile settings (simulated slow 4G and 4× CPU"
-        " slowdown) and every audit of the four categories, Debian's Chromium headless, demo"
+        " slowdown) and every audit of the four categories, Debian's Chromium"
+        f" {', '.join(browsers)} headless, demo"
         " content served by gunicorn with production settings at http://localhost. 🔒 ="
         " logged in as the demo student (session cookie from the login form). Each page is"
         f" requested {WARM_UP_REQUESTS} times before it is measured (image renditions made,"
         " per-worker caches filled, as on a running site)."
         f" Each page ran {runs} time{'s' if runs != 1 else ''}; the table shows the median"
         " score of each category, and the lowest and highest performance score of the runs."
-        f" Chromium's CPU benchmark index ranged {min(benchmarks):.0f}–{max(benchmarks):.0f}"
+        + (
+            f" {len(retried)} run{'s were' if len(retried) != 1 else ' was'} repeated because"
+            f" Lighthouse's trace recording failed ({', '.join(sorted(set(retried)))});"
+            " Lighthouse asks for another run in that case."
+            if retried
+            else ""
+        )
+        + f" Chromium's CPU benchmark index ranged {min(benchmarks):.0f}–{max(benchmarks):.0f}"
         " during the runs (lower = busier machine)."
         f" Budgets: performance ≥ {BUDGETS['performance']}, accessibility, best practices and"
         " SEO = 100.",
@@ -318,6 +354,12 @@ def report_lines(results, pages, started, machine, runs, failures):
     ]
     lines += asset_lines or ["- none"]
     return lines
+
+
+def browser_version(report):
+    """Chromium's major version from the user agent Lighthouse recorded, e.g. "156"."""
+    match = re.search(r"Chrome/(\d+)", report["environment"].get("hostUserAgent", ""))
+    return match.group(1) if match else "(unknown version)"
 
 
 def lighthouse_version():
