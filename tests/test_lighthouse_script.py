@@ -179,3 +179,26 @@ def test_a_page_that_never_paints_is_not_run_again(tmp_path, monkeypatch):
 def test_browser_version_comes_from_the_recorded_user_agent():
     agent = "Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/156.0.0.0 Safari/537.36"
     assert lighthouse_run.browser_version({"environment": {"hostUserAgent": agent}}) == "156"
+
+
+def test_other_origins_lists_third_party_files_only():
+    page = report(
+        audits={
+            "network-requests": (
+                0,
+                "performance",
+                {
+                    "score": None,
+                    "details": {
+                        "items": [
+                            {"url": "http://localhost:8000/"},
+                            {"url": "http://localhost:8000/static/css/site.css"},
+                            {"url": "data:image/svg+xml,%3Csvg%3E"},
+                            {"url": "https://js.stripe.com/v3/"},
+                        ]
+                    },
+                },
+            )
+        }
+    )
+    assert lighthouse_run.other_origins(page) == ["https://js.stripe.com/v3/"]

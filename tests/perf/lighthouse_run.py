@@ -206,6 +206,20 @@ def flagged_asset_audits(report):
     return flagged
 
 
+def other_origins(report):
+    """URLs the page loaded from any other origin than its own (third-party files)."""
+    own = urlsplit(report["finalDisplayedUrl"]).netloc
+    items = report["audits"]["network-requests"]["details"]["items"]
+    return sorted(
+        {
+            item["url"]
+            for item in items
+            if urlsplit(item["url"]).scheme in ("http", "https")
+            and urlsplit(item["url"]).netloc != own
+        }
+    )
+
+
 def warm_up(url, cookies=None, requests=WARM_UP_REQUESTS):
     """Request the page a few times before measuring it, as a running site has been: image
     renditions are made on the first render and each gunicorn worker fills its own caches."""
@@ -266,6 +280,7 @@ def main():
                     **summary,
                     "lost": lost_points(report),
                     "assets": flagged_asset_audits(report),
+                    "other_origins": sorted({u for r in reports for u in other_origins(r)}),
                     "benchmark": [r["environment"]["benchmarkIndex"] for r in reports],
                     "browser": browser_version(reports[0]),
                 }
@@ -353,6 +368,17 @@ def report_lines(results, pages, started, machine, runs, failures, retried=()):
         "",
     ]
     lines += asset_lines or ["- none"]
+    foreign = [
+        f"{name}: {', '.join(result['other_origins'])}"
+        for name, result in results.items()
+        if result["other_origins"]
+    ]
+    lines += [
+        "",
+        "Files loaded from other origins (third parties), all runs: "
+        + ("; ".join(foreign) if foreign else "none")
+        + ".",
+    ]
     return lines
 
 
