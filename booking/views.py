@@ -14,11 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from wagtail.models import Site
 
 from accounts import roles
 from accounts.selectors import format_eur
 from site_config import page_cache
+from site_config.cached_settings import site_for_request
 from site_config.personal_cache import SLOTS, personal_page, touch_scope, user_scope
 
 from .exceptions import BookingError
@@ -48,7 +48,7 @@ def _zone(user):
 def _booking_settings(request):
     """The booking settings of the request's site, read once per request (Wagtail caches them
     on the request and shares the site lookup with the other site settings)."""
-    if Site.find_for_request(request) is None:
+    if site_for_request(request) is None:
         return BookingSettings.current()
     return BookingSettings.for_request(request)
 

@@ -2,7 +2,9 @@
 
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.contrib.settings.models import register_setting
+
+from site_config.cached_settings import CachedSiteSetting
 
 DEFAULT_BRAND_NAME = "Petit Talk"
 DEFAULT_META_DESCRIPTION = (
@@ -12,7 +14,7 @@ DEFAULT_META_DESCRIPTION = (
 
 
 @register_setting(icon="site")
-class SiteSettings(BaseSiteSetting):
+class SiteSettings(CachedSiteSetting):
     brand_name = models.CharField(max_length=80, default=DEFAULT_BRAND_NAME)
     contact_email = models.EmailField(
         blank=True, help_text="Contact form messages are sent to this address."
