@@ -93,6 +93,10 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise (which serves its own pre-compressed static files): compresses the HTML
+    # and JSON Django renders. Django's gzip adds random padding against BREACH, and CSRF
+    # tokens are masked afresh on every response.
+    "django.middleware.gzip.GZipMiddleware",
     "site_config.admin_ratelimit.AdminLoginRateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
