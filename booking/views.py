@@ -251,7 +251,9 @@ def teacher_dashboard(request):
     )
     decide = Q(status=BookingStatus.PAID)
     coming = Q(status=BookingStatus.CONFIRMED, end__gt=now)
-    to_decide = list(lessons.filter(decide).order_by("start", "pk"))
+    to_decide = _lesson_page(
+        lessons.filter(decide), _page_number(request, "decide"), newest_first=False
+    )
     upcoming = _lesson_page(
         lessons.filter(coming), _page_number(request, "upcoming"), newest_first=False
     )
@@ -261,7 +263,8 @@ def teacher_dashboard(request):
         request,
         "booking/teacher_dashboard.html",
         {
-            "to_decide": to_decide,
+            "to_decide": to_decide["items"],
+            "decide_pages": to_decide,
             "upcoming": upcoming["items"],
             "upcoming_pages": upcoming,
             "others": others["items"],

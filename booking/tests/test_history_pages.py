@@ -1,6 +1,7 @@
 """Past lessons on "My bookings" and the teacher dashboard come 20 at a time (?page=), so the
 pages cost the same however long the history is. A student's upcoming lessons are all shown;
-a teacher's come 20 at a time too (?upcoming=), soonest first, as a busy teacher has hundreds."""
+a teacher's come 20 at a time too, soonest first, both the lessons waiting for a decision
+(?decide=) and the confirmed ones (?upcoming=), as a busy teacher has hundreds."""
 
 from datetime import timedelta
 
@@ -147,3 +148,24 @@ def test_a_teachers_upcoming_lessons_are_paged_soonest_first(client, teacher, st
     content = second.content.decode()
     assert "Later lessons" not in content
     assert 'href="?upcoming=1#upcoming-lessons"' in content
+
+
+def test_a_teachers_requests_waiting_for_a_decision_are_paged_soonest_first(
+    client, teacher, student
+):
+    start = timezone.now() + timedelta(days=1)
+    waiting = [
+        make_booking(teacher, student, start + timedelta(hours=2 * i), status=BookingStatus.PAID)
+        for i in range(HISTORY_PAGE_SIZE + 2)
+    ]
+    client.force_login(teacher)
+    url = reverse("booking:teacher_dashboard")
+
+    first = client.get(url)
+    assert _ids(first.context["to_decide"]) == _ids(waiting[:HISTORY_PAGE_SIZE])
+    assert 'href="?decide=2#to-decide"' in first.content.decode()
+
+    second = client.get(url, {"decide": 2})
+    assert _ids(second.context["to_decide"]) == _ids(waiting[HISTORY_PAGE_SIZE:])
+    content = second.content.decode()
+    assert "Later requests" not in content and 'href="?decide=1#to-decide"' in content
