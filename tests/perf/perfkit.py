@@ -64,6 +64,20 @@ def drop_database(name):
     _pg_admin(f'DROP DATABASE IF EXISTS "{name}"')
 
 
+def vacuum_analyze(name):
+    """VACUUM ANALYZE a freshly grown database, as a running site's autovacuum would have: the
+    planner gets real statistics, and no autovacuum starts in the middle of a measurement."""
+    import psycopg2
+
+    connection = psycopg2.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=name)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    finally:
+        connection.close()
+
+
 def create_database(name):
     drop_database(name)
     _pg_admin(f'CREATE DATABASE "{name}"')
