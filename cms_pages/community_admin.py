@@ -17,7 +17,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.functional import classproperty
 from django.utils.html import format_html
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.panels import FieldPanel
@@ -251,6 +251,19 @@ class CampaignViewSet(SnippetViewSet):
             {"campaign": campaign, "index_url": index_url, "header_icon": self.icon},
         )
 
+    def resume_view(self, request, pk):
+        """POST: send the rest of a campaign whose job failed (only deliveries still queued)."""
+        if not self.permission_policy.user_has_permission(request.user, "change"):
+            raise PermissionDenied
+        campaign = get_object_or_404(Campaign, pk=pk)
+        if campaign.resume_sending(by=request.user):
+            messages.success(request, f"Sending the rest of “{campaign.subject}”.")
+        else:
+            messages.warning(
+                request, f"“{campaign.subject}” has not failed: there is nothing to resume."
+            )
+        return redirect(reverse(self.get_url_name("progress"), args=[quote(campaign.pk)]))
+
     def get_progress_campaign(self, request, pk):
         """The campaign with its delivery counts (one query), for users who may see it."""
         if not self.permission_policy.user_has_any_permission(request.user, PROGRESS_PERMISSIONS):
@@ -267,6 +280,10 @@ class CampaignViewSet(SnippetViewSet):
                 "campaign": campaign,
                 "progress": campaign.progress_report(),
                 "json_url": progress_json_url(campaign),
+                "resume_url": reverse(self.get_url_name("resume"), args=[quote(campaign.pk)])
+                if campaign.status == CampaignStatus.FAILED
+                and self.permission_policy.user_has_permission(request.user, "change")
+                else "",
                 "index_url": reverse(self.get_url_name("list")),
                 "header_icon": self.icon,
                 "progress_script": PROGRESS_SCRIPT,
@@ -286,6 +303,7 @@ class CampaignViewSet(SnippetViewSet):
         return [
             *super().get_urlpatterns(),
             path("send/<str:pk>/", self.send_view, name="send"),
+            path("resume/<str:pk>/", require_POST(self.resume_view), name="resume"),
             path("progress/<str:pk>/", require_GET(self.progress_view), name="progress"),
             path(
                 "progress/<str:pk>/json/",

@@ -1,6 +1,8 @@
 """Community models: testimonial comments, lesson reviews (both moderated) and the newsletter
 (subscribers with double opt-in, campaigns and their per-recipient deliveries)."""
 
+import logging
+
 from django.conf import settings
 from django.core import signing
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -23,6 +25,8 @@ __all__ = [
     "Subscriber",
     "SubscriberStatus",
 ]
+
+logger = logging.getLogger(__name__)
 
 TEXT_MAX_LENGTH = 2000
 
@@ -314,6 +318,23 @@ class Campaign(models.Model):
                 send_requested_by=by,
             )
             if updated:
+                transaction.on_commit(lambda: send_campaign.enqueue(self.pk))
+        self.refresh_from_db()
+        return bool(updated)
+
+    def resume_sending(self, *, by):
+        """Send the rest of a campaign whose job stopped (status "failed"), e.g. after the mail
+        server came back. Only deliveries still queued go out: nobody who was mailed, skipped
+        or whose message may have left (claimed) gets it again. Returns False when the
+        campaign had not failed (nothing to resume)."""
+        from cms_pages.community_tasks import send_campaign
+
+        with transaction.atomic():
+            updated = Campaign.objects.filter(pk=self.pk, status=CampaignStatus.FAILED).update(
+                status=CampaignStatus.SENDING, finished_at=None
+            )
+            if updated:
+                logger.info("Campaign %s resumed by %s", self.pk, getattr(by, "pk", None))
                 transaction.on_commit(lambda: send_campaign.enqueue(self.pk))
         self.refresh_from_db()
         return bool(updated)

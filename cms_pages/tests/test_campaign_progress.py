@@ -277,3 +277,43 @@ def test_progress_script_is_served_from_our_static_files():
 
     path = finders.find("js/campaign_progress.js")
     assert path and path.endswith("static/js/campaign_progress.js")
+
+
+def test_an_editor_sends_the_rest_of_a_failed_campaign_without_mailing_anyone_twice(
+    client, editor, mailoutbox, django_capture_on_commit_callbacks
+):
+    campaign = make_campaign(["sent", "claimed", "queued", "queued"], status=CampaignStatus.FAILED)
+    client.force_login(editor)
+    page = client.get(url("progress", campaign)).content.decode()
+    assert f'action="{url("resume", campaign)}"' in page and "Send the rest" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("resume", campaign))
+    assert response.status_code == 302 and response["Location"] == url("progress", campaign)
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.SENT  # the immediate task backend ran the job
+    outcomes = sorted(campaign.deliveries.values_list("status", flat=True))
+    assert outcomes == ["claimed", "sent", "sent", "sent"]
+    assert len(mailoutbox) == 2  # the two queued ones only
+    assert "Send the rest" not in client.get(url("progress", campaign)).content.decode()
+
+
+@pytest.mark.parametrize("status", [CampaignStatus.DRAFT, CampaignStatus.SENT])
+def test_only_a_failed_campaign_can_be_resumed(client, editor, mailoutbox, status):
+    campaign = make_campaign(["queued"], status=status)
+    client.force_login(editor)
+    assert "Send the rest" not in client.get(url("progress", campaign)).content.decode()
+    client.post(url("resume", campaign))
+    campaign.refresh_from_db()
+    assert campaign.status == status
+    assert not mailoutbox
+
+
+def test_resuming_needs_a_post_and_the_right_to_change_campaigns(client, student, mailoutbox):
+    campaign = make_campaign(["queued"], status=CampaignStatus.FAILED)
+    client.force_login(student)
+    assert client.post(url("resume", campaign)).status_code in (302, 403)
+    assert client.get(url("resume", campaign)).status_code in (302, 403, 405)
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.FAILED
+    assert not mailoutbox
