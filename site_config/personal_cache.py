@@ -110,8 +110,12 @@ def register(model, owners=None, scopes=()):
 
 
 def _on_change(sender, instance, raw=False, **kwargs):
-    if raw or (sender not in _owners and sender not in _scopes):
+    if raw:
         return
+    if sender not in _owners and sender not in _scopes:
+        sender = sender._meta.concrete_model  # a proxy (accounts.Teacher) is its table's model
+        if sender not in _owners and sender not in _scopes:
+            return
     owners = _owners.get(sender)
     user_ids = owners(instance) if owners else ()
     touch_scope(*(user_scope(user_id) for user_id in user_ids if user_id), *_scopes.get(sender, ()))

@@ -237,3 +237,14 @@ def test_switched_off_it_never_serves_a_copy(client, student, settings):
     client.force_login(student)
     client.get(MY_BOOKINGS)
     assert state(client.get(MY_BOOKINGS)) is None
+
+
+def test_saving_a_user_through_a_proxy_model_makes_their_pages_stale(client, teacher):
+    from accounts.models import Teacher
+
+    client.force_login(teacher)
+    warm(client, DASHBOARD)
+    as_proxy = Teacher.objects.get(pk=teacher.pk)
+    as_proxy.first_name = "Renamed"
+    as_proxy.save()
+    assert state(client.get(DASHBOARD)) == "miss"
