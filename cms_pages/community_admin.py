@@ -260,7 +260,7 @@ class CampaignViewSet(SnippetViewSet):
             messages.success(request, f"Sending the rest of “{campaign.subject}”.")
         else:
             messages.warning(
-                request, f"“{campaign.subject}” has not failed: there is nothing to resume."
+                request, f"“{campaign.subject}” is not stopped: there is nothing to resume."
             )
         return redirect(reverse(self.get_url_name("progress"), args=[quote(campaign.pk)]))
 
@@ -281,8 +281,8 @@ class CampaignViewSet(SnippetViewSet):
                 "progress": campaign.progress_report(),
                 "json_url": progress_json_url(campaign),
                 "resume_url": reverse(self.get_url_name("resume"), args=[quote(campaign.pk)])
-                if campaign.status == CampaignStatus.FAILED
-                and self.permission_policy.user_has_permission(request.user, "change")
+                if self.permission_policy.user_has_permission(request.user, "change")
+                and campaign.can_resume()
                 else "",
                 "index_url": reverse(self.get_url_name("list")),
                 "header_icon": self.icon,

@@ -2,6 +2,7 @@
 (subscribers with double opt-in, campaigns and their per-recipient deliveries)."""
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -27,6 +28,9 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+# A sending campaign with no delivery claimed or sent for this long has lost its job.
+STALL_MINUTES = 30
 
 TEXT_MAX_LENGTH = 2000
 
@@ -322,17 +326,35 @@ class Campaign(models.Model):
         self.refresh_from_db()
         return bool(updated)
 
+    def is_stalled(self, now=None):
+        """Sending, but nothing has happened for ``STALL_MINUTES``: its job was lost (a worker
+        killed outright cannot mark it failed)."""
+        if self.status != CampaignStatus.SENDING:
+            return False
+        since = (now or timezone.now()) - timedelta(minutes=STALL_MINUTES)
+        if self.send_requested_at and self.send_requested_at > since:
+            return False
+        recent = models.Q(claimed_at__gt=since) | models.Q(sent_at__gt=since)
+        return not self.deliveries.filter(recent).exists()
+
+    def can_resume(self):
+        return self.status == CampaignStatus.FAILED or self.is_stalled()
+
     def resume_sending(self, *, by):
-        """Send the rest of a campaign whose job stopped (status "failed"), e.g. after the mail
-        server came back. Only deliveries still queued go out: nobody who was mailed, skipped
-        or whose message may have left (claimed) gets it again. Returns False when the
-        campaign had not failed (nothing to resume)."""
+        """Send the rest of a campaign whose job stopped (failed, or stalled: see
+        ``is_stalled``), e.g. after the mail server came back. Only deliveries still queued go
+        out: nobody who was mailed, skipped or whose message may have left (claimed) gets it
+        again, even if the lost job wakes up (claims are atomic). Returns False when there is
+        nothing to resume."""
         from cms_pages.community_tasks import send_campaign
 
         with transaction.atomic():
-            updated = Campaign.objects.filter(pk=self.pk, status=CampaignStatus.FAILED).update(
-                status=CampaignStatus.SENDING, finished_at=None
-            )
+            campaign = Campaign.objects.select_for_update().get(pk=self.pk)
+            updated = 0
+            if campaign.can_resume():
+                updated = Campaign.objects.filter(pk=self.pk).update(
+                    status=CampaignStatus.SENDING, finished_at=None
+                )
             if updated:
                 logger.info("Campaign %s resumed by %s", self.pk, getattr(by, "pk", None))
                 transaction.on_commit(lambda: send_campaign.enqueue(self.pk))

@@ -317,3 +317,31 @@ def test_resuming_needs_a_post_and_the_right_to_change_campaigns(client, student
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.FAILED
     assert not mailoutbox
+
+
+def test_a_stalled_campaign_can_be_resumed_but_a_busy_one_cannot(
+    client, editor, mailoutbox, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cms_pages.models.community import STALL_MINUTES
+
+    long_ago = timezone.now() - timedelta(minutes=STALL_MINUTES + 5)
+    campaign = make_campaign(["sent", "queued"], status=CampaignStatus.SENDING)
+    Campaign.objects.filter(pk=campaign.pk).update(send_requested_at=long_ago)
+    campaign.deliveries.filter(status="sent").update(sent_at=timezone.now())
+    client.force_login(editor)
+    assert "Send the rest" not in client.get(url("progress", campaign)).content.decode()
+    client.post(url("resume", campaign))
+    assert not mailoutbox  # it is still sending: nothing resumed
+
+    campaign.deliveries.filter(status="sent").update(sent_at=long_ago)  # silent for too long
+    page = client.get(url("progress", campaign)).content.decode()
+    assert "the sending job seems lost" in page and "Send the rest" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("resume", campaign))
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.SENT
+    assert len(mailoutbox) == 1  # the queued one only
