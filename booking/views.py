@@ -46,8 +46,8 @@ def _zone(user):
 
 
 def _booking_settings(request):
-    """The booking settings of the request's site, read once per request (Wagtail caches them
-    on the request and shares the site lookup with the other site settings)."""
+    """The booking settings of the request's site (kept on the request, and in the cache
+    until content changes: site_config/cached_settings.py)."""
     if site_for_request(request) is None:
         return BookingSettings.current()
     return BookingSettings.for_request(request)
@@ -149,10 +149,14 @@ def _with_review(queryset):
 HISTORY_PAGE_SIZE = 20
 
 
+# Far past any real history; a bigger number would overflow the database's OFFSET.
+MAX_PAGE_NUMBER = 10_000
+
+
 def _page_number(request, name="page"):
     """A page number from the query string (1 for anything missing or invalid)."""
     try:
-        return max(int(request.GET.get(name, 1)), 1)
+        return min(max(int(request.GET.get(name, 1)), 1), MAX_PAGE_NUMBER)
     except (TypeError, ValueError):
         return 1
 

@@ -54,6 +54,13 @@ def test_past_lessons_are_paged_newest_first(client, teacher, student, page, lis
     assert "Older lessons" not in content and 'href="?page=1#past-lessons"' in content
 
 
+@pytest.mark.parametrize("param", ["page", "upcoming", "decide"])
+def test_an_absurd_page_number_gets_an_empty_page_not_an_error(client, teacher, param):
+    client.force_login(teacher)
+    response = client.get(reverse("booking:teacher_dashboard"), {param: "9" * 30})
+    assert response.status_code == 200
+
+
 @pytest.mark.parametrize("value", ["abc", "0", "-3", ""])
 def test_an_invalid_page_number_shows_the_first_page(client, teacher, student, value):
     past = _past_lessons(teacher, student, 3)
