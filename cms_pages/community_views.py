@@ -5,6 +5,7 @@ import ipaddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -25,6 +26,7 @@ from .models.community import CONFIRM_MAX_AGE, CONFIRM_SALT, UNSUBSCRIBE_SALT
 RATE_LIMITED = "Too many attempts, please try again in a few minutes."
 COMMENT_THANKS = "Thank you! Your testimonial awaits approval by our team before it is published."
 REVIEW_THANKS = "Thank you! Your review awaits approval by our team before it is published."
+ALREADY_REVIEWED = "You have already reviewed this lesson."
 # (posts per account, posts per address, window in seconds)
 RATE_LIMITS = {
     "comment": (5, 10, 600),
@@ -109,7 +111,18 @@ def review_create(request, booking_id):
         if form.is_valid():
             if not form.is_spam():
                 form.instance.booking = booking
-                form.save()
+                try:
+                    with transaction.atomic():
+                        form.save()
+                except IntegrityError:
+                    # A second click raced the first past the check above; the one-review-
+                    # per-lesson constraint kept the first.
+                    return render(
+                        request,
+                        "cms_pages/community/review_unavailable.html",
+                        {"booking": booking, "problem": ALREADY_REVIEWED},
+                        status=403,
+                    )
             messages.success(request, REVIEW_THANKS)
             return redirect("/bookings/")
     return render(request, template, context)
