@@ -338,7 +338,9 @@ def test_slot_properties_across_dst_changes(cast, schedule):
             "viewer": (other_teacher, viewer),
             "stranger": (other_teacher, stranger),
         }
-        for who, start, minutes in bookings:
+        for who, local_start, minutes in bookings:
+            # Arithmetic in UTC: a local wall-clock start plus minutes can fall in a DST gap.
+            start = local_start.astimezone(ZoneInfo("UTC"))
             end = start + timedelta(minutes=minutes)
             people = pairs[who]
             if any(s < end and start < e for p in people for s, e in taken.get(p.pk, [])):
