@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads the URL: a NUL byte in it would reach PostgreSQL as a 500.
+    "site_config.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After whitenoise (which serves its own pre-compressed static files): compresses the HTML
     # and JSON Django renders. Django's gzip adds random padding against BREACH, and CSRF
