@@ -1,13 +1,21 @@
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import pairwise
 
 from django import forms
 
 from .models import Weekday
 
+# A lesson time outside these years can only be a tampered value; refusing it here also keeps
+# every later calculation (lesson end, time zones) far from the ends of the calendar.
+EARLIEST_SLOT = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_SLOT = datetime(3000, 1, 1, tzinfo=UTC)
+
 
 class HoldForm(forms.Form):
-    """The slot a student picked (an ISO UTC time from the page) and their lesson goal."""
+    """The slot a student picked (an ISO UTC time from the page) and their lesson goal.
+
+    The slot must be a time with a zone between 2000 and 2999; it comes back in UTC.
+    """
 
     slot = forms.CharField(
         error_messages={"required": "Please pick a time for your lesson."}, max_length=40
@@ -22,9 +30,10 @@ class HoldForm(forms.Form):
     def clean_slot(self):
         try:
             value = datetime.fromisoformat(self.cleaned_data["slot"])
-        except ValueError:
+            value = value.astimezone(UTC) if value.tzinfo is not None else None
+        except (ValueError, OverflowError):  # not a time, or its UTC is off the calendar
             value = None
-        if value is None or value.tzinfo is None:
+        if value is None or not EARLIEST_SLOT <= value < LATEST_SLOT:
             raise forms.ValidationError("This time is not available. Please pick another time.")
         return value
 

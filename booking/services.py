@@ -48,6 +48,8 @@ def hold_slot(student, teacher, start, goal="", now=None):
         raise SlotUnavailable("This time is in the past. Please pick another time.")
 
     booking_settings = BookingSettings.current()
+    if start >= now + timedelta(weeks=booking_settings.horizon_weeks):
+        raise SlotUnavailable()  # before any arithmetic: a far-off value could overflow
     end = start + timedelta(minutes=booking_settings.lesson_minutes)
     try:
         with transaction.atomic():
