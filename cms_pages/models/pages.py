@@ -8,6 +8,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.forms.forms import FormBuilder
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField, StreamField
@@ -66,9 +67,25 @@ class ContactFormField(AbstractFormField):
     )
 
 
+CONTACT_MESSAGE_MAX_LENGTH = 5000
+CONTACT_MESSAGE_TOO_LONG = "Please keep your message under 5,000 characters."
+
+
+class ContactFormBuilder(FormBuilder):
+    """The contact form's fields as editors define them, with multi-line fields (the message)
+    limited to ``CONTACT_MESSAGE_MAX_LENGTH`` characters and a clear error beyond."""
+
+    def create_multiline_field(self, field, options):
+        options["max_length"] = CONTACT_MESSAGE_MAX_LENGTH
+        options.setdefault("error_messages", {})["max_length"] = CONTACT_MESSAGE_TOO_LONG
+        return super().create_multiline_field(field, options)
+
+
 class ContactPage(AbstractEmailForm):
     """Contact form: each submission is stored and emailed to the contact address from the
     site settings; the page also shows that address and the social links."""
+
+    form_builder = ContactFormBuilder
 
     intro = RichTextField(blank=True)
     thank_you_text = RichTextField(blank=True, default="<p>Thank you, we will reply soon.</p>")

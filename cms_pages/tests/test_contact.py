@@ -62,3 +62,22 @@ def test_too_many_messages_from_one_address_are_refused(
 
     assert response.status_code == 429
     assert len(mailoutbox) == 1
+
+
+def test_a_message_over_5000_characters_is_refused_with_a_clear_error(
+    client, contact_page, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(contact_page.url, {**VALID, "message": "a" * 5001})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Please keep your message under 5,000 characters" in html
+    assert 'id="id_message"' in html and 'aria-invalid="true"' in html
+    assert mailoutbox == []
+    assert not FormSubmission.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(contact_page.url, {**VALID, "message": "a" * 5000})
+    assert "Message sent" in response.content.decode()
+    assert FormSubmission.objects.count() == 1
