@@ -4,7 +4,11 @@ The app refuses to start when a required variable is missing, when DEBUG is on, 
 development payment provider is selected.
 """
 
+from email.utils import getaddresses
+
+import sentry_sdk
 from django.core.exceptions import ImproperlyConfigured
+from sentry_sdk.integrations.django import DjangoIntegration
 
 from .base import *  # noqa: F403
 from .base import DEBUG, PAYMENT_PROVIDER, SECRET_KEY, env, env_bool, env_int
@@ -49,3 +53,36 @@ X_FRAME_OPTIONS = "DENY"
 
 # Logs: one JSON object per line for the log drain (LOG_FORMAT=plain to read them by eye).
 LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", "json")  # noqa: F405
+
+# Error reporting: mail to ADMINS (Django's AdminEmailHandler on django.request errors), and
+# Sentry when SENTRY_DSN is set. ADMINS="Name <a@b.c>, d@e.f" (RFC 5322 address list).
+_admins_raw = env("ADMINS", "")
+ADMINS = []
+for _name, _address in getaddresses([_admins_raw]) if _admins_raw.strip() else []:
+    if "@" not in _address or " " in _address:
+        raise ImproperlyConfigured(
+            "ADMINS must be a comma-separated list of addresses, e.g. "
+            f"'Ops <ops@example.com>, dev@example.com'; could not read {_admins_raw!r}."
+        )
+    ADMINS.append((_name, _address))
+
+SENTRY_DSN = env("SENTRY_DSN", "")
+if SENTRY_DSN:
+    try:
+        _traces_sample_rate = float(env("SENTRY_TRACES_SAMPLE_RATE", "0") or "0")
+    except ValueError:
+        _traces_sample_rate = -1.0
+    if not 0.0 <= _traces_sample_rate <= 1.0:
+        raise ImproperlyConfigured(
+            "SENTRY_TRACES_SAMPLE_RATE must be a number between 0 and 1, got "
+            f"{env('SENTRY_TRACES_SAMPLE_RATE')!r}."
+        )
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        # No user emails, IP addresses, cookies or request bodies leave the site.
+        send_default_pii=False,
+        traces_sample_rate=_traces_sample_rate,
+        environment=env("SENTRY_ENVIRONMENT", "production"),
+        release=env("SENTRY_RELEASE") or None,
+    )
