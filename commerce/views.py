@@ -1,10 +1,8 @@
 """Basket, checkout, result pages, the Stripe webhook and the students' orders."""
 
-import json
 import logging
 import uuid
 
-import stripe
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -283,10 +281,9 @@ def stripe_webhook(request):
         return HttpResponseBadRequest("Missing signature.")
     payload = request.body.decode("utf-8", errors="replace")
     try:
-        stripe.Webhook.construct_event(payload, signature, secret)
-        event = json.loads(payload)
-    except (ValueError, stripe.SignatureVerificationError):
-        return HttpResponseBadRequest("Invalid signature.")
+        event = webhooks.verified_event(payload, signature, secret)
+    except webhooks.WebhookRejected as exc:
+        return HttpResponseBadRequest(str(exc))
     webhooks.process_event(event)
     return HttpResponse(status=200)
 
