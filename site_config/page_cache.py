@@ -182,6 +182,13 @@ def _model_purges(model):
 _purging_cache = {}
 
 
+def purge_after_bulk_change(model):
+    """Purge as a save of ``model`` would: for changes that send no ``post_save`` (a
+    queryset ``.update()``, such as bulk moderation). Models visitors never see do nothing."""
+    if _model_purges(model):
+        purge_now_and_on_commit()
+
+
 def _on_model_change(sender, **kwargs):
     purges = _purging_cache.get(sender)
     if purges is None:

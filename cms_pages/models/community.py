@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from wagtail.fields import RichTextField
 
+from site_config import page_cache
+
 __all__ = [
     "AlreadySubscribed",
     "Campaign",
@@ -76,10 +78,15 @@ class Moderated(models.Model):
 
     @classmethod
     def moderate(cls, pks, status, *, by):
-        """Set the status of several items at once, recording who decided and when."""
-        return cls.objects.filter(pk__in=pks).update(
+        """Set the status of several items at once, recording who decided and when. Cached
+        pages that show them are purged at once, as a save would (``.update()`` sends no
+        signal)."""
+        count = cls.objects.filter(pk__in=pks).update(
             status=status, moderated_at=timezone.now(), moderated_by=by
         )
+        if count:
+            page_cache.purge_after_bulk_change(cls)
+        return count
 
     @property
     def excerpt(self):
