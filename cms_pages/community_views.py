@@ -21,7 +21,7 @@ from .models import (
     Subscriber,
     SubscriberStatus,
 )
-from .models.community import CONFIRM_MAX_AGE, CONFIRM_SALT, UNSUBSCRIBE_SALT
+from .models.community import UNSUBSCRIBE_SALT
 
 RATE_LIMITED = "Too many attempts, please try again in a few minutes."
 COMMENT_THANKS = "Thank you! Your testimonial awaits approval by our team before it is published."
@@ -164,7 +164,7 @@ def invalid_link(request, kind):
 @require_http_methods(["GET", "POST"])
 def newsletter_confirm(request, token):
     """Double opt-in: GET shows a button (mail scanners only GET), POST confirms."""
-    subscriber = Subscriber.from_token(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    subscriber = Subscriber.from_confirm_token(token)
     if subscriber is None or subscriber.status == SubscriberStatus.UNSUBSCRIBED:
         return invalid_link(request, "confirmation")
     if request.method == "POST":

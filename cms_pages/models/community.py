@@ -189,8 +189,16 @@ class Subscriber(models.Model):
         return self.email
 
     @property
+    def consent_stamp(self):
+        """This subscription's consent, as an integer: a new sign-up (a re-consent) changes
+        it, so links mailed for an earlier subscription of the address stop working."""
+        return int(self.consented_at.timestamp() * 1_000_000)
+
+    @property
     def confirm_token(self):
-        return signing.dumps(self.pk, salt=CONFIRM_SALT)
+        """Signed (with its date: links expire after ``CONFIRM_MAX_AGE``) and bound to this
+        subscriber *and* this subscription's consent."""
+        return signing.dumps({"id": self.pk, "consent": self.consent_stamp}, salt=CONFIRM_SALT)
 
     @property
     def unsubscribe_token(self):
@@ -214,6 +222,21 @@ class Subscriber(models.Model):
         except signing.BadSignature:
             return None
         return cls.objects.filter(pk=pk).first()
+
+    @classmethod
+    def from_confirm_token(cls, token):
+        """The subscriber whose current subscription a confirmation link was mailed for, or
+        None if the link is tampered, expired, unknown or from an earlier subscription."""
+        try:
+            payload = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+        except signing.BadSignature:
+            return None
+        if not isinstance(payload, dict):
+            return None
+        subscriber = cls.objects.filter(pk=payload.get("id")).first()
+        if subscriber is None or subscriber.consent_stamp != payload.get("consent"):
+            return None
+        return subscriber
 
     @classmethod
     def sign_up(cls, email, *, source, ip_address=None):

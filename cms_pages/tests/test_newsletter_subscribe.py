@@ -1,6 +1,7 @@
 """Newsletter sign-up: double opt-in, case-insensitive uniqueness, consent, unsubscribe tokens."""
 
 import re
+import time
 
 import pytest
 from django.core import signing
@@ -208,3 +209,46 @@ def test_footer_and_page_forms_post_to_subscribe_with_their_source(client, db):
     assert 'name="source" value="footer"' in body
     assert 'name="source" value="newsletter page"' in body
     assert 'name="website"' in body
+
+
+def test_a_confirmation_link_confirms_only_the_subscription_it_was_sent_for(
+    client, db, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        subscribe(client, "reader@example.com")
+    first_link = link_in(mailoutbox[0], "confirm")
+    Subscriber.objects.get().unsubscribe()
+    with django_capture_on_commit_callbacks(execute=True):
+        subscribe(client, "reader@example.com")
+    second_link = link_in(mailoutbox[1], "confirm")
+    assert first_link != second_link
+
+    response = client.post(first_link)
+    assert response.status_code == 400
+    assert "This link is not valid" in response.content.decode()
+    assert client.get(first_link).status_code == 400
+    assert Subscriber.objects.get().status == SubscriberStatus.PENDING
+
+    assert client.post(second_link).status_code == 200
+    assert Subscriber.objects.get().status == SubscriberStatus.CONFIRMED
+
+
+def test_a_token_naming_only_the_subscriber_id_cannot_confirm(client, db):
+    subscriber = make_subscriber(status=SubscriberStatus.PENDING)
+    token = signing.dumps(subscriber.pk, salt=CONFIRM_SALT)
+    response = client.post(reverse("cms_pages:newsletter_confirm", args=[token]))
+    assert response.status_code == 400
+    assert "This link is not valid" in response.content.decode()
+    subscriber.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.PENDING
+
+
+def test_a_confirmation_link_expires_after_seven_days(client, db, monkeypatch):
+    subscriber = make_subscriber(status=SubscriberStatus.PENDING)
+    eight_days_ago = signing.b62_encode(int(time.time()) - 8 * 86400)
+    with monkeypatch.context() as patch:
+        patch.setattr(signing.TimestampSigner, "timestamp", lambda self: eight_days_ago)
+        url = reverse("cms_pages:newsletter_confirm", args=[subscriber.confirm_token])
+    assert client.post(url).status_code == 400
+    subscriber.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.PENDING
