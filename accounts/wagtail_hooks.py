@@ -13,6 +13,8 @@ from wagtail.log_actions import log
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from site_config.spreadsheets import InertSpreadsheetExportMixin
+
 from . import roles
 from .forms import TeacherCreateForm, TeacherEditForm
 from .models import Teacher
@@ -51,12 +53,17 @@ class TeacherEditView(generic.EditView):
         return teacher
 
 
+class TeacherIndexView(InertSpreadsheetExportMixin, generic.IndexView):
+    """The teachers listing; its CSV/XLSX exports are inert in spreadsheets."""
+
+
 class TeacherViewSet(ModelViewSet):
     model = Teacher
     icon = "group"
     menu_label = "Teachers"
     menu_order = 250
     add_to_admin_menu = True
+    index_view_class = TeacherIndexView
     add_view_class = TeacherCreateView
     edit_view_class = TeacherEditView
     inspect_view_enabled = False

@@ -12,6 +12,7 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from accounts import roles
+from site_config.spreadsheets import InertSpreadsheetExportMixin
 
 from .admin_views import BookingActionView, BookingInspectView
 from .models import Booking, BookingStatus
@@ -54,7 +55,7 @@ class BookingFilterSet(WagtailFilterSet):
         fields = ["status", "teacher", "start"]
 
 
-class BookingIndexView(IndexView):
+class BookingIndexView(InertSpreadsheetExportMixin, IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("teacher__profile", "student__profile")
 

@@ -28,6 +28,8 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
+from site_config.spreadsheets import InertSpreadsheetExportMixin
+
 from . import community_signals  # noqa: F401 - registers data exporters and erasure receivers
 from .models import (
     Campaign,
@@ -101,8 +103,13 @@ class LessonReviewViewSet(SnippetViewSet):
         )
 
 
+class SubscriberIndexView(InertSpreadsheetExportMixin, IndexView):
+    """The subscribers listing; its CSV/XLSX exports are inert in spreadsheets."""
+
+
 class SubscriberViewSet(SnippetViewSet):
     model = Subscriber
+    index_view_class = SubscriberIndexView
     icon = "mail"
     menu_label = "Subscribers"
     list_display = ["email", "status", "source", "consented_at", "confirmed_at"]

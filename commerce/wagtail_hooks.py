@@ -16,6 +16,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from accounts.roles import is_admin
+from site_config.spreadsheets import InertSpreadsheetExportMixin
 
 from .forms import RefundForm
 from .models import Offer, Order, OrderItem
@@ -97,7 +98,7 @@ class OrderInspectView(InspectView):
         return redirect(request.path)
 
 
-class OrderIndexView(IndexView):
+class OrderIndexView(InertSpreadsheetExportMixin, IndexView):
     def get_base_queryset(self):
         # the listing and its exports show each order's student (and their display name)
         return super().get_base_queryset().select_related("student__profile")

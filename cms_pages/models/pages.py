@@ -17,6 +17,7 @@ from wagtail.search import index
 
 from cms_pages.blocks import ContentStreamBlock, HomeStreamBlock
 from site_config import ratelimit
+from site_config.spreadsheets import inert_export_view
 
 __all__ = [
     "BlogIndexPage",
@@ -139,6 +140,10 @@ class ContactPage(AbstractEmailForm):
         if address:
             self.send_contact_email(form, address)
         return submission
+
+    def get_submissions_list_view_class(self):
+        """Wagtail's submissions listing, whose CSV/XLSX exports run no formulas."""
+        return inert_export_view(super().get_submissions_list_view_class())
 
     def send_contact_email(self, form, address):
         """Email the message in a background task once the submission is saved."""
