@@ -63,6 +63,7 @@ class BookingInspectView(InspectView):
             "student",
             "status",
             "hold_expires_at",
+            "hold_extended_at",
             "goal",
             "price_cents",
             "teacher_message",

@@ -26,3 +26,13 @@ class InvalidTransition(BookingError):
     """The booking's current status does not allow the requested change."""
 
     default_message = "This change is not possible for this booking."
+
+
+class HoldLimitReached(BookingError):
+    """The student already holds as many lessons as ``BookingSettings.max_held_lessons``."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        super().__init__(
+            f"You can hold at most {limit} lessons at once. Pay for or remove one first."
+        )

@@ -30,6 +30,11 @@ class BookingSettings(CachedSiteSetting):
     min_notice_hours = models.PositiveSmallIntegerField("minimum notice (hours)", default=48)
     horizon_weeks = models.PositiveSmallIntegerField("booking horizon (weeks)", default=8)
     hold_minutes = models.PositiveSmallIntegerField("basket hold (minutes)", default=30)
+    max_held_lessons = models.PositiveSmallIntegerField(
+        "lessons a student may hold at once",
+        default=6,
+        help_text="Held (in the basket, not yet paid) lessons per student.",
+    )
     cancellation_hours = models.PositiveSmallIntegerField(
         "free cancellation until (hours before)", default=24
     )
@@ -193,6 +198,8 @@ class Booking(models.Model):
     # methods so the database constraint can look at one column.
     is_active = models.BooleanField(default=True, editable=False)
     hold_expires_at = models.DateTimeField(null=True, blank=True)
+    # When checkout extended the hold (a hold is extended at most once: services.extend_holds).
+    hold_extended_at = models.DateTimeField(null=True, blank=True, editable=False)
     goal = models.TextField("lesson goal", blank=True, max_length=1000)
     price_cents = models.PositiveIntegerField()
     teacher_message = models.TextField(blank=True, max_length=1000)
@@ -355,20 +362,6 @@ class Booking(models.Model):
             check=ended,
             now=now,
         )
-
-    def extend_hold(self, until):
-        """Keep a held slot reserved until ``until`` (checkout in progress). Never shortens."""
-        with transaction.atomic():
-            locked = Booking.objects.select_for_update().get(pk=self.pk)
-            if locked.status != BookingStatus.HELD:
-                raise InvalidTransition(
-                    "This lesson is no longer in the basket, so its hold cannot be extended."
-                )
-            if locked.hold_expires_at is None or until > locked.hold_expires_at:
-                locked.hold_expires_at = until
-                locked.save(update_fields=["hold_expires_at", "updated_at"])
-        self.hold_expires_at = locked.hold_expires_at
-        return self
 
     # Internals ---------------------------------------------------------------------------
 

@@ -1,19 +1,22 @@
 """Booking rules that touch several rows: holding a slot and the periodic jobs.
 
-Public API (commerce codes against it): ``hold_slot``, ``lesson_price_cents``,
-``expire_holds``, ``complete_lessons``, ``send_reminders``; the exceptions live in
-``booking.exceptions``; the per-booking transitions are methods of ``booking.models.Booking``.
+Public API (commerce codes against it): ``hold_slot``, ``extend_holds``,
+``lesson_price_cents``, ``expire_holds``, ``complete_lessons``, ``send_reminders``; the
+exceptions live in ``booking.exceptions``; the per-booking transitions are methods of
+``booking.models.Booking``.
 """
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts import roles
+from site_config.personal_cache import touch_users
 
-from .exceptions import InvalidTransition, SlotTaken, SlotUnavailable
+from .exceptions import HoldLimitReached, InvalidTransition, SlotTaken, SlotUnavailable
 from .models import Booking, BookingEvent, BookingSettings, BookingStatus
 from .slots import is_available
 
@@ -29,11 +32,13 @@ def lesson_price_cents(teacher, booking_settings=None):
 def hold_slot(student, teacher, start, goal="", now=None):
     """Reserve ``start`` with ``teacher`` for ``student``: a HELD booking until the hold lapses.
 
-    In one transaction: lapsed holds are expired, the slot is checked against every
-    availability rule, then the booking is inserted. The database constraint (PostgreSQL
-    exclusion constraint, SQLite trigger under an IMMEDIATE transaction) has the last word:
-    losing a race raises ``SlotTaken``. Every other refusal raises ``SlotUnavailable`` with a
-    sentence for the student.
+    In one transaction: the student's row is locked (so their holds are counted one request
+    at a time), lapsed holds are expired, the student may hold at most
+    ``max_held_lessons`` lessons at once (``HoldLimitReached``), the slot is checked against
+    every availability rule, then the booking is inserted. The database constraint
+    (PostgreSQL exclusion constraint, SQLite trigger under an IMMEDIATE transaction) has the
+    last word: losing a race raises ``SlotTaken``. Every other refusal raises
+    ``SlotUnavailable`` with a sentence for the student.
     """
     now = now or timezone.now()
     if not roles.is_student(student):
@@ -53,7 +58,13 @@ def hold_slot(student, teacher, start, goal="", now=None):
     end = start + timedelta(minutes=booking_settings.lesson_minutes)
     try:
         with transaction.atomic():
+            # PostgreSQL: a second hold by the same student waits here until this one commits,
+            # then counts it. SQLite serialises writing transactions (IMMEDIATE) anyway.
+            list(get_user_model().objects.select_for_update().filter(pk=student.pk).values("pk"))
             expire_holds(now=now)
+            limit = booking_settings.max_held_lessons
+            if Booking.objects.in_basket(student, now).count() >= limit:
+                raise HoldLimitReached(limit)
             if not is_available(teacher, start, now=now, settings=booking_settings):
                 clash = Booking.objects.occupying(now).overlapping(start, end)
                 if clash.filter(teacher=teacher).exists():
@@ -85,6 +96,40 @@ def hold_slot(student, teacher, start, goal="", now=None):
     except IntegrityError as exc:
         raise SlotTaken() from exc
     return booking
+
+
+def extend_holds(bookings, now=None):
+    """Keep held lessons reserved while the student pays (checkout started).
+
+    A hold is extended at most once, to one hold length from ``now``, and never beyond twice
+    the hold length after the lesson was held; it is never shortened. Lapsed holds and
+    lessons no longer held are left alone. The ``bookings`` are updated in place; the cost is
+    a constant number of queries however many there are.
+    """
+    now = now or timezone.now()
+    length = timedelta(minutes=BookingSettings.current().hold_minutes)
+    with transaction.atomic():
+        extended = []
+        for locked in Booking.objects.select_for_update().filter(
+            pk__in=[booking.pk for booking in bookings],
+            status=BookingStatus.HELD,
+            hold_extended_at__isnull=True,
+            hold_expires_at__gt=now,
+        ):
+            until = min(now + length, locked.created_at + 2 * length)
+            if until > locked.hold_expires_at:
+                locked.hold_expires_at, locked.hold_extended_at = until, now
+                extended.append(locked)
+        if extended:
+            Booking.objects.bulk_update(extended, ["hold_expires_at", "hold_extended_at"])
+            # bulk_update sends no signals: the basket and slot pages must still change.
+            touch_users(*{booking.student_id for booking in extended})
+    changes = {booking.pk: booking for booking in extended}
+    for booking in bookings:
+        if booking.pk in changes:
+            booking.hold_expires_at = changes[booking.pk].hold_expires_at
+            booking.hold_extended_at = changes[booking.pk].hold_extended_at
+    return len(extended)
 
 
 def expire_holds(now=None):

@@ -21,7 +21,7 @@ from site_config import page_cache
 from site_config.cached_settings import site_for_request
 from site_config.personal_cache import SLOTS, personal_page, touch_scope, user_scope
 
-from .exceptions import BookingError
+from .exceptions import BookingError, HoldLimitReached
 from .forms import CancelForm, HoldForm, TeacherMessageForm, TimeOffFormSet, WindowFormSet
 from .models import (
     AvailabilityWindow,
@@ -105,11 +105,13 @@ def book(request):
     zone = _zone(request.user)
 
     form = HoldForm(request.POST or None)
+    basket_full = False
     if request.method == "POST" and teacher is not None and form.is_valid():
         try:
             hold_slot(request.user, teacher, form.cleaned_data["slot"], form.cleaned_data["goal"])
         except BookingError as error:
             form.add_error(None, str(error))
+            basket_full = isinstance(error, HoldLimitReached)
         else:
             messages.success(
                 request,
@@ -135,6 +137,8 @@ def book(request):
         "zone_name": zone.key,
         "lesson_minutes": booking_settings.lesson_minutes,
         "selected_slot": request.POST.get("slot", ""),
+        "basket_full": basket_full,
+        "basket_url": after_hold_url(),
     }
     return render(request, "booking/book.html", context, status=400 if form.errors else 200)
 

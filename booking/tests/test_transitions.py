@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.factories import StudentFactory, TeacherFactory
 from booking.exceptions import InvalidTransition, SlotTaken
 from booking.models import Booking, BookingStatus
-from booking.services import hold_slot
+from booking.services import extend_holds, hold_slot
 from booking.signals import booking_transitioned
 
 from .conftest import make_booking
@@ -186,15 +186,15 @@ def test_paying_an_expired_hold_whose_slot_was_taken_raises_slot_taken(held):
     assert held.status == BookingStatus.EXPIRED and not held.is_active
 
 
-def test_extend_hold_never_shortens_and_needs_a_held_booking(held, available_teacher):
-    later = held.hold_expires_at + timedelta(minutes=10)
-    held.extend_hold(later)
-    held.extend_hold(later - timedelta(minutes=20))
+def test_extend_holds_never_shortens_and_needs_a_held_booking(held):
+    expiry = held.hold_expires_at
+    assert extend_holds([held], now=expiry - timedelta(hours=1)) == 0
     held.refresh_from_db()
-    assert held.hold_expires_at == later
+    assert held.hold_expires_at == expiry
     held.mark_paid()
-    with pytest.raises(InvalidTransition):
-        held.extend_hold(later + timedelta(minutes=10))
+    assert extend_holds([held], now=expiry - timedelta(minutes=1)) == 0
+    held.refresh_from_db()
+    assert held.hold_expires_at == expiry and held.hold_extended_at is None
 
 
 def test_in_basket_upcoming_past_and_for_teacher(held, student, available_teacher):
