@@ -4,9 +4,11 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from . import roles
@@ -64,6 +66,24 @@ def person_json_ld(request, teacher, url):
 
 def teacher_languages(profile):
     return [part.strip() for part in profile.languages.split(",") if part.strip()]
+
+
+def login_redirect(request, default_next=""):
+    """Wagtail's own login pages (admin and private pages) send people to the site's login,
+    keeping ``next`` when it stays on our host, so allauth's login and its failed-login limit
+    are the only way in. Nothing posted here is ever authenticated."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    next_url = next_url or default_next
+    url = reverse("account_login")
+    if next_url:
+        query = QueryDict(mutable=True)
+        query["next"] = next_url
+        url = f"{url}?{query.urlencode()}"
+    return redirect(url)
 
 
 @login_required

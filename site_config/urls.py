@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.views import login_redirect
 from cms_pages import views as cms_views
 from cms_pages.sitemaps import SITEMAPS
 
@@ -12,6 +13,9 @@ urlpatterns = [
     path("healthz", cms_views.healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", cms_views.robots_txt, name="robots_txt"),
+    # Before Wagtail's own login views: every login goes through allauth (and its limits).
+    path("admin/login/", login_redirect, {"default_next": "/admin/"}, name="admin_login_redirect"),
+    path("_util/login/", login_redirect, name="page_login_redirect"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),

@@ -99,7 +99,6 @@ MIDDLEWARE = [
     # and JSON Django renders. Django's gzip adds random padding against BREACH, and CSRF
     # tokens are masked afresh on every response.
     "django.middleware.gzip.GZipMiddleware",
-    "site_config.admin_ratelimit.AdminLoginRateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -244,6 +243,10 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILFORMS_NOTIFICATION_EMAIL_FROM = DEFAULT_FROM_EMAIL
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_COMMENTS_ENABLED = False
+# Editors and admins sign in on allauth's page (Wagtail's own login pages redirect there:
+# accounts.views.login_redirect), so allauth's failed-login limit guards every login.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 
 # allauth: email is the login; no username.
 ACCOUNT_LOGIN_METHODS = {"email"}

@@ -27,5 +27,3 @@ PAGE_CACHE_ENABLED = False
 # The per-user cache of logged-in pages stays on: the root conftest empties the cache before
 # every test, and flows that write then read exercise its invalidation.
 PERSONAL_PAGE_CACHE_SECONDS = 10
-# Counts would carry over between tests in the shared locmem cache; its tests switch it on.
-ADMIN_LOGIN_RATE_LIMIT = None
