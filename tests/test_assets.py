@@ -141,3 +141,155 @@ def test_wagtail_images_render_responsive_modern_formats():
     assert not offenders, "use {% picture ... format-{avif,webp,jpeg} %} in: " + ", ".join(
         offenders
     )
+
+
+# Design tokens: one file defines them, every stylesheet uses them -----------------------------
+
+CSS_DIR = STATIC / "css"
+TOKENS = CSS_DIR / "tokens.css"
+# The Wagtail admin's stylesheet (cms_pages/dashboard.py's Media) follows the admin's own theme
+# tokens (--w-color-*), which the admin defines; it is not linked from base.html.
+ADMIN_STYLESHEETS = {"dashboard.css": "--w-"}
+# The 500 page renders without the base template (it must work when context processors or the
+# database fail), so it links the tokens and site.css itself.
+STANDALONE_TEMPLATES = {REPO / "templates" / "500.html"}
+CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+CUSTOM_PROPERTY = re.compile(r"(?<![\w-])(--[\w-]+)\s*:")  # not `.button--primary:hover`
+VAR_USE = re.compile(r"var\(\s*(--[\w-]+)")
+COLOUR_LITERAL = re.compile(r"#[0-9a-fA-F]{3,8}\b|\brgba?\(|\bhsla?\(")
+STATIC_CSS = re.compile(r"""\{%\s*static\s+['"]css/([\w.-]+\.css)['"]\s*%\}""")
+
+
+def css_text(path):
+    return CSS_COMMENT.sub("", path.read_text())
+
+
+def defined_tokens():
+    assert TOKENS.exists(), "static/css/tokens.css (the design tokens) is missing"
+    return dict(
+        re.findall(r"(?<![\w-])(--[\w-]+)\s*:\s*([^;]+);", css_text(TOKENS)),
+    )
+
+
+def stylesheets():
+    return sorted(CSS_DIR.glob("*.css"))
+
+
+def test_every_custom_property_a_stylesheet_uses_is_defined_in_tokens_css():
+    tokens = defined_tokens()
+    undefined = []
+    for path in stylesheets():
+        admin_prefix = ADMIN_STYLESHEETS.get(path.name)
+        for name in VAR_USE.findall(css_text(path)):
+            if name in tokens or (admin_prefix and name.startswith(admin_prefix)):
+                continue
+            undefined.append(f"{path.name}: var({name})")
+    assert not undefined, "custom properties not defined in tokens.css:\n" + "\n".join(
+        sorted(set(undefined))
+    )
+
+
+def test_custom_properties_are_defined_only_in_tokens_css():
+    elsewhere = [
+        f"{path.name}: {name}"
+        for path in stylesheets()
+        if path != TOKENS
+        for name in CUSTOM_PROPERTY.findall(css_text(path))
+    ]
+    assert not elsewhere, "tokens defined outside tokens.css:\n" + "\n".join(elsewhere)
+
+
+def test_site_stylesheets_take_their_colours_from_the_tokens():
+    literals = [
+        f"{path.name}: {match}"
+        for path in stylesheets()
+        if path != TOKENS and path.name not in ADMIN_STYLESHEETS
+        for match in COLOUR_LITERAL.findall(css_text(path))
+    ]
+    assert not literals, "colour literals outside tokens.css:\n" + "\n".join(literals)
+
+
+def test_only_the_base_template_links_stylesheets():
+    offenders = []
+    for path in template_files():
+        if path == REPO / "templates" / "base.html" or path in STANDALONE_TEMPLATES:
+            continue
+        collector = AssetCollector()
+        collector.feed(path.read_text())
+        offenders += [
+            f"{path.relative_to(REPO)}: {url}"
+            for kind, url, _ in collector.assets
+            if kind == "stylesheet"
+        ]
+    assert not offenders, "stylesheets linked outside base.html:\n" + "\n".join(offenders)
+
+
+def test_base_links_the_tokens_first_then_every_site_stylesheet_once():
+    collector = AssetCollector()
+    collector.feed((REPO / "templates" / "base.html").read_text())
+    linked = [
+        STATIC_CSS.search(url).group(1) for kind, url, _ in collector.assets if kind == "stylesheet"
+    ]
+    site_sheets = [path.name for path in stylesheets() if path.name not in ADMIN_STYLESHEETS]
+    assert linked[:2] == ["tokens.css", "site.css"]
+    assert sorted(linked) == sorted(site_sheets)  # each one, once
+
+
+def test_the_standalone_500_page_links_the_tokens_before_site_css():
+    for path in STANDALONE_TEMPLATES:
+        collector = AssetCollector()
+        collector.feed(path.read_text())
+        linked = [
+            STATIC_CSS.search(url).group(1)
+            for kind, url, _ in collector.assets
+            if kind == "stylesheet"
+        ]
+        assert linked == ["tokens.css", "site.css"], path.name
+
+
+def relative_luminance(hex_colour):
+    value = hex_colour.lstrip("#")
+    if len(value) == 3:
+        value = "".join(char * 2 for char in value)
+    channels = [int(value[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one, two):
+    light, dark = sorted((relative_luminance(one), relative_luminance(two)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+# (text or foreground token, background token, WCAG AA minimum): body text 4.5:1, large text
+# and non-text parts (input borders, focus ring) 3:1.
+CONTRAST_PAIRS = [
+    ("--text", "--cream", 4.5),
+    ("--text", "--white", 4.5),
+    ("--navy", "--cream", 4.5),
+    ("--muted", "--cream", 4.5),
+    ("--muted", "--white", 4.5),
+    ("--blue", "--cream", 4.5),
+    ("--blue-dark", "--cream", 4.5),
+    ("--white", "--blue", 4.5),
+    ("--white", "--red", 4.5),
+    ("--white", "--error", 4.5),
+    ("--white", "--navy", 4.5),
+    ("--on-navy", "--navy", 4.5),
+    ("--error", "--error-bg", 4.5),
+    ("--error", "--white", 4.5),
+    ("--success", "--success-bg", 4.5),
+    ("--warning-text", "--warning-bg", 4.5),
+    ("--text", "--warning-bg", 4.5),
+    ("--star", "--white", 4.5),
+    ("--red", "--cream", 3.0),
+    ("--border-strong", "--white", 3.0),
+    ("--focus", "--navy", 3.0),
+]
+
+
+@pytest.mark.parametrize(("foreground", "background", "minimum"), CONTRAST_PAIRS)
+def test_token_colour_pairs_meet_wcag_aa_contrast(foreground, background, minimum):
+    tokens = defined_tokens()
+    ratio = contrast(tokens[foreground].strip(), tokens[background].strip())
+    assert ratio >= minimum, f"{foreground} on {background}: {ratio:.2f}:1 < {minimum}:1"
