@@ -114,20 +114,34 @@ class Offer(models.Model):
 
 class OrderStatus(models.TextChoices):
     OPEN = "open", "Open (awaiting payment)"
+    PAYING = "paying", "Payment in progress"
     PAID = "paid", "Paid"
+    NEEDS_ATTENTION = "needs_attention", "Needs attention"
     FAILED = "failed", "Failed"
     REFUNDED = "refunded", "Refunded"
     PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
 
 
-PAID_STATUSES = (OrderStatus.PAID, OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED)
+#: Money was received for these orders. "Needs attention" is paid too: the amount received
+#: differed from the total (or an offer's limit was exceeded) and an admin must look.
+PAID_STATUSES = (
+    OrderStatus.PAID,
+    OrderStatus.REFUNDED,
+    OrderStatus.PARTIALLY_REFUNDED,
+    OrderStatus.NEEDS_ATTENTION,
+)
+#: Orders that count as placed (for first-order-only offers): paid or being paid.
+PLACED_STATUSES = (*PAID_STATUSES, OrderStatus.PAYING)
 
 
 class Order(models.Model):
     """What a student pays for at checkout. One open order per student at most.
 
-    Amounts are recomputed from the database at every checkout; a failed payment leaves the
-    order open with ``failure_reason`` set so the student can try again.
+    Amounts are recomputed from the database at every checkout while the order is open; a
+    failed payment leaves the order open with ``failure_reason`` set so the student can try
+    again. Once the provider is taking the money the order is "paying": its lessons are
+    frozen and new lessons go into a new open order. An order whose offer is claimed
+    (``offer_claimed_until``) counts against the offer's limits while it is being paid.
     """
 
     student = models.ForeignKey(
@@ -148,6 +162,17 @@ class Order(models.Model):
     payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
     intent_version = models.PositiveIntegerField(default=0)
     failure_reason = models.CharField(max_length=500, blank=True)
+    offer_claimed_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="While open, the order holds one use of its offer until then (its holds).",
+    )
+    attention_reason = models.TextField(
+        blank=True, help_text="Why the order needs an admin (set with the status)."
+    )
+    student_notice = models.TextField(
+        blank=True, help_text="What the student is told about it (result page and receipt)."
+    )
     billing_name = models.CharField(max_length=120, blank=True)
     billing_email = models.EmailField(blank=True)
     billing_country = models.CharField(max_length=2, blank=True)
@@ -175,9 +200,17 @@ class Order(models.Model):
     def refunded_cents(self):
         return sum(r.amount_cents for r in self.refunds.all() if r.status == RefundStatus.SUCCEEDED)
 
+    @property
+    def received_cents(self):
+        """Money the provider took for this order (its successful payments)."""
+        return sum(p.amount_cents for p in self.payments.all() if p.status == "succeeded")
+
     def refresh_refund_status(self):
-        """Paid orders become refunded or partially refunded as refunds succeed."""
-        if self.status not in PAID_STATUSES:
+        """Paid orders become refunded or partially refunded as refunds succeed.
+
+        An order that needs attention keeps that status until an admin resolves it.
+        """
+        if self.status not in PAID_STATUSES or self.status == OrderStatus.NEEDS_ATTENTION:
             return
         refunded = self.refunded_cents
         if refunded <= 0:

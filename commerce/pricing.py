@@ -14,7 +14,8 @@ Rules (the docstrings below are the specification):
 - The total is never negative and never above the subtotal.
 
 Offers may carry annotations made by ``commerce.offers.offers_for_pricing``:
-``redemption_total`` and ``redemption_by_student``; a ``first_order`` flag can be passed
+``redemption_total`` and ``redemption_by_student`` (redemptions plus claims of orders being
+paid); a ``first_order`` flag can be passed
 (or is looked up once when a first-order-only offer needs it).
 """
 
@@ -121,10 +122,13 @@ def unavailable_reason(offer, *, now, first_order):
     return ""
 
 
+# Unknown, not-yet-valid and expired codes read the same, so guessing learns nothing.
+CODE_CANNOT_BE_USED = "This code cannot be used."
+
 CODE_MESSAGES = {
-    CODE_UNKNOWN: "We don't know the code “{code}”. Please check the spelling.",
-    CODE_NOT_STARTED: "The code “{code}” is not valid yet.",
-    CODE_EXPIRED: "The code “{code}” has expired.",
+    CODE_UNKNOWN: CODE_CANNOT_BE_USED,
+    CODE_NOT_STARTED: CODE_CANNOT_BE_USED,
+    CODE_EXPIRED: CODE_CANNOT_BE_USED,
     CODE_USED_UP: "The code “{code}” has been used up.",
     CODE_NOT_FOR_YOU: "You have already used the code “{code}” as many times as it allows.",
     CODE_FIRST_ORDER_ONLY: "The code “{code}” is only for a first order.",
@@ -133,9 +137,10 @@ CODE_MESSAGES = {
 
 
 def _is_first_order(student):
-    from .models import PAID_STATUSES, Order
+    """No order of the student is paid or being paid (an order in flight counts)."""
+    from .models import PLACED_STATUSES, Order
 
-    return not Order.objects.filter(student=student, status__in=PAID_STATUSES).exists()
+    return not Order.objects.filter(student=student, status__in=PLACED_STATUSES).exists()
 
 
 def price_basket(items, offers, *, student=None, promo_code=None, now=None, first_order=None):

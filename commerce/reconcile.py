@@ -3,10 +3,13 @@
 A safety net for lost or late webhooks, run every minute by the scheduler
 (``manage.py reconcile_payments``). Rules:
 
-- a payment the provider took (intent ``succeeded``) whose order is still open is fulfilled
-  through the same code as the webhook (idempotent: a second run, or the webhook arriving
-  afterwards, changes nothing and sends no second receipt);
-- an order we marked paid whose intent is not ``succeeded`` is reported, never changed;
+- a payment the provider took (intent ``succeeded``) whose order is still open or paying is
+  fulfilled through the same code as the webhook (idempotent: a second run, or the webhook
+  arriving afterwards, changes nothing and sends no second receipt); an amount that differs
+  from the order's total is settled there (the order then needs attention);
+- an order we marked paid whose intent is not ``succeeded`` is reported, never changed; so
+  is an order "paying" whose intent went back to asking for a payment method or was
+  cancelled (its failure event was missed);
 - so is a taken payment whose order is failed, belongs to another intent, or was for a
   different amount, and any intent without a known order.
 
@@ -28,6 +31,8 @@ from .payments import get_provider
 logger = logging.getLogger(__name__)
 
 DEFAULT_DAYS = 3
+# Intent states in which no money is on its way.
+STOPPED_STATES = {"requires_payment_method", "canceled"}
 
 
 @dataclass
@@ -95,7 +100,12 @@ def reconcile_payments(*, days=DEFAULT_DAYS, now=None, page_size=100):
                     f"Order {order.pk} is marked {order.status} but its payment "
                     f"{_describe(intent)} has not succeeded."
                 )
-        elif order.status == OrderStatus.OPEN:
+            elif order.status == OrderStatus.PAYING and intent.get("status") in STOPPED_STATES:
+                problem(
+                    f"Order {order.pk} is marked paying but its payment {_describe(intent)} "
+                    "stopped; its lessons wait for a payment that is not coming."
+                )
+        elif order.status in (OrderStatus.OPEN, OrderStatus.PAYING):
             _fulfil(order, intent, report, problem)
         elif order.status not in PAID_STATUSES:
             problem(

@@ -3,11 +3,20 @@
 Every path that changes an order locks it first (``select_for_update``), so a double click,
 a second tab or two webhook deliveries at once are serialised and the later one sees the
 earlier one's result.
+
+Money safety (see docs/operations.md, "Money safety"):
+
+- once the provider is taking an order's money, the order is "paying" and its lessons are
+  frozen; new lessons go into a new open order;
+- fulfilment books exactly the lessons the amount received covers; any other amount puts
+  the order in "needs attention" and refunds the surplus;
+- an offer with limits is claimed with its row locked when a payment is prepared, and
+  re-checked when the payment arrives;
+- refunds lock the order and never exceed what was paid.
 """
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -16,12 +25,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking.exceptions import BookingError
-from booking.models import Booking, BookingSettings, BookingStatus
+from booking.models import Booking
+from booking.services import extend_holds
 from site_config.mail import send_templated_email
-from site_config.personal_cache import touch_users
 
 from .models import (
     PAID_STATUSES,
+    Offer,
     OfferRedemption,
     Order,
     OrderItem,
@@ -32,7 +42,7 @@ from .models import (
     RefundStatus,
 )
 from .money import format_cents
-from .offers import offers_for_pricing
+from .offers import has_limits, lock_limited_offers, offers_for_pricing
 from .payments import get_provider
 from .payments.base import PaymentError
 from .pricing import price_basket
@@ -49,12 +59,22 @@ SLOT_TAKEN_REASON = "Your hold had lapsed and someone else booked this time befo
 
 
 def basket_bookings(student, now=None):
-    """The student's lessons in the basket (held, hold not lapsed), soonest first."""
+    """The student's lessons in the basket (held, hold not lapsed), soonest first.
+
+    Lessons of an order whose payment is in flight are not in the basket: they wait for
+    that payment.
+    """
     return (
         Booking.objects.in_basket(student, now=now)
+        .exclude(order_items__order__status=OrderStatus.PAYING)
         .select_related("teacher__profile")
         .order_by("start")
     )
+
+
+def paying_orders(student):
+    """The student's orders whose payment is in flight, oldest first."""
+    return Order.objects.filter(student=student, status=OrderStatus.PAYING).order_by("pk")
 
 
 def price_for(student, bookings, promo_code="", now=None):
@@ -134,19 +154,9 @@ def _sync_items(order, items, price):
 
 
 def _extend_holds(bookings, now):
-    """Keep the lessons reserved while the student pays (one UPDATE; never shortens).
-
-    Same rule as ``Booking.extend_hold``, applied to every basket lesson at once so checkout
-    costs the same number of queries for 1 or 20 lessons.
-    """
-    minutes = BookingSettings.current().hold_minutes
-    until = now + timedelta(minutes=minutes)
-    Booking.objects.filter(
-        pk__in=[b.pk for b in bookings], status=BookingStatus.HELD, hold_expires_at__lt=until
-    ).update(hold_expires_at=until)
-    touch_users(*{booking.student_id for booking in bookings})
-    for booking in bookings:
-        booking.hold_expires_at = max(booking.hold_expires_at, until)
+    """Keep the lessons reserved while the student pays: the booking rule
+    (``booking.services.extend_holds``: once per hold, capped), in constant queries."""
+    extend_holds(bookings, now=now)
 
 
 @dataclass(frozen=True)
@@ -157,6 +167,8 @@ class Checkout:
     (or, for ``prepare_checkout``, no longer) match the basket: the student must look again
     before paying. ``client_secret`` is empty for free orders and when nothing is payable.
     ``already_paying`` means the provider is processing (or has taken) the payment.
+    ``frozen_order`` is the order ``prepare_checkout`` just found in flight and froze (its
+    lessons wait for that payment; the basket's lessons went into ``order``, a new one).
     """
 
     order: Order | None
@@ -164,6 +176,50 @@ class Checkout:
     client_secret: str = ""
     changed: bool = False
     already_paying: bool = False
+    frozen_order: Order | None = None
+
+
+def _payment_in_flight(order, provider):
+    """True when the provider is taking (or has taken) the money for this order's intent."""
+    if not order.payment_intent_id or order.payment_provider != provider.name:
+        return False
+    return provider.retrieve_intent(order.payment_intent_id).status in PAYING_INTENT_STATES
+
+
+def _freeze(order):
+    """The order's payment is in flight: its lessons are frozen until the payment ends."""
+    order.status = OrderStatus.PAYING
+    order.save(update_fields=["status", "updated_at"])
+
+
+def note_payment_in_flight(order_id, student):
+    """The student is back from the provider: if it is taking the money, freeze the order.
+
+    Called by the result page, so lessons added afterwards go into a new order at once.
+    Idempotent; a provider that cannot answer changes nothing.
+    """
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(pk=order_id, student=student).first()
+        if order is None or order.status != OrderStatus.OPEN:
+            return order
+        try:
+            in_flight = _payment_in_flight(order, get_provider())
+        except PaymentError:
+            return order
+        if in_flight:
+            _freeze(order)
+    return order
+
+
+def _claim_price(student, bookings, promo_code, now):
+    """Price the basket; when the offer applied has limits, count its uses and claim one
+    atomically: the candidate offers with limits are locked and the basket priced again, so
+    a use claimed by a checkout that committed meanwhile is counted."""
+    price = price_for(student, bookings, promo_code, now=now)
+    if has_limits(price.applied_offer):
+        lock_limited_offers(now=now, promo_code=promo_code)
+        price = price_for(student, bookings, promo_code, now=now)
+    return price
 
 
 @transaction.atomic
@@ -175,27 +231,46 @@ def prepare_checkout(student, *, promo_code="", billing=None, now=None):
     provider's intent is created once per order and reused (its amount updated) afterwards.
     Holds are extended while the student pays. ``changed`` says whether the order had to
     change (new order, other lessons or amounts) since the last call.
+
+    If the provider is already taking the open order's money, that order is frozen (it
+    becomes "paying", ``frozen_order``) and the basket's lessons go into a new order. An
+    offer with limits is claimed here, atomically (``_claim_price``); a student who loses
+    the last use gets the basket re-priced without it (``changed``, with the code's message).
     """
     now = now or timezone.now()
+    provider = get_provider()
     order = _lock_open_order(student, create=False)
+    frozen = None
+    if order is not None and _payment_in_flight(order, provider):
+        _freeze(order)
+        frozen, order = order, None
     bookings = list(basket_bookings(student, now=now))
     if not bookings:
-        return Checkout(order=None)
+        return Checkout(order=None, frozen_order=frozen)
     order = order or _lock_open_order(student)
-    price = price_for(student, bookings, promo_code, now=now)
+    price = _claim_price(student, bookings, promo_code, now)
     items = list(order.items.all())
     changed = not order_matches_price(order, items, price)
     _sync_items(order, items, price)
     _extend_holds(bookings, now)
+    # The offer's use is held for as long as the lessons are.
+    order.offer_claimed_until = (
+        max(booking.hold_expires_at for booking in bookings) if order.offer_id else None
+    )
     if billing:
         order.billing_name = billing["name"]
         order.billing_email = billing["email"]
         order.billing_country = billing["country"]
-    provider = get_provider()
     order.payment_provider = provider.name
     client_secret = provider.create_or_update_intent(order) if order.total_cents else ""
     order.save()
-    return Checkout(order=order, price=price, client_secret=client_secret, changed=changed)
+    return Checkout(
+        order=order,
+        price=price,
+        client_secret=client_secret,
+        changed=changed,
+        frozen_order=frozen,
+    )
 
 
 def checkout_state(student, *, promo_code="", now=None):
@@ -240,8 +315,13 @@ def fulfil_payment(order_id, *, intent_id, amount_cents, charge_id="", provider=
     """A payment succeeded: the order is paid, its lessons become paid, the offer's
     redemption is counted, and the receipt is emailed. Idempotent.
 
-    A lesson that cannot become paid (its lapsed hold's slot was taken, or it left the basket
-    meanwhile) is refunded at once and the student is told why.
+    Exactly the lessons the amount received covers are paid: soonest first, while their
+    prices add up to no more than that amount. When the amount differs from the order's
+    total, the lessons it does not cover leave the order (they are back in the basket while
+    their hold lasts), any surplus is refunded, and the order "needs attention" for an
+    admin. So does a discounted order whose offer reached its limit meanwhile (re-checked
+    here). A covered lesson that cannot become paid (its lapsed hold's slot was taken, or
+    it left the basket meanwhile) is refunded at once and the student is told why.
     """
     order = Order.objects.select_for_update().filter(pk=order_id).first()
     if order is None or (order.payment_intent_id and order.payment_intent_id != intent_id):
@@ -257,21 +337,29 @@ def fulfil_payment(order_id, *, intent_id, amount_cents, charge_id="", provider=
             "charge_id": charge_id or "",
         },
     )
-    if order.status != OrderStatus.OPEN:
+    if order.status not in (OrderStatus.OPEN, OrderStatus.PAYING):
         return order
-    if amount_cents != order.total_cents:
-        logger.warning("Order %s paid %s, expected %s", order.pk, amount_cents, order.total_cents)
-    order.status = OrderStatus.PAID
+    items = list(order.items.select_related("booking", "booking__teacher__profile"))
+    items, surplus = _settle_amount(order, items, amount_cents)
+    limit_problem = _offer_limit_problem(order)
+    if limit_problem:
+        _needs_attention(
+            order,
+            limit_problem,
+            "Our team is checking this order: its promo code had reached its limit when "
+            "your payment arrived. Your lessons are booked at the price you paid.",
+        )
+    if order.status != OrderStatus.NEEDS_ATTENTION:
+        order.status = OrderStatus.PAID
     order.paid_at = timezone.now()
     order.failure_reason = ""
-    order.save(update_fields=["status", "paid_at", "failure_reason", "updated_at"])
+    order.save()
     Refund.objects.filter(order=order, payment__isnull=True).update(payment=payment)
     if order.refunded_cents >= amount_cents > 0:
         # The refund event arrived first: the money is already back with the student.
         order.refresh_refund_status()
         return order
 
-    items = list(order.items.select_related("booking", "booking__teacher__profile"))
     unpaid = []
     for item in items:
         try:
@@ -284,17 +372,143 @@ def fulfil_payment(order_id, *, intent_id, amount_cents, charge_id="", provider=
         )
     for item in unpaid:
         refund_item(item, reason=SLOT_TAKEN_REASON, key=f"unfulfilled-item-{item.pk}")
+    if surplus:
+        _refund_surplus(order, payment, surplus)
     _send_receipt_on_commit(order, items, unpaid)
     return order
 
 
+def covered_items(items, amount_cents):
+    """The items an amount pays for: soonest first, while their prices fit in it."""
+    covered, left = [], amount_cents
+    for item in sorted(items, key=lambda item: (item.booking.start, item.pk)):
+        if item.paid_cents > left:
+            break
+        covered.append(item)
+        left -= item.paid_cents
+    return covered
+
+
+def _settle_amount(order, items, amount_cents):
+    """Match the order to the amount received; returns ``(covered items, surplus)``.
+
+    The exact total changes nothing. Any other amount keeps only the covered lessons in the
+    order (the others are released to the basket), makes the order's total what was
+    received, and flags the order for an admin with the surplus to refund.
+    """
+    if amount_cents == order.total_cents:
+        return items, 0
+    covered = covered_items(items, amount_cents)
+    released = [item for item in items if item not in covered]
+    paid_for = sum(item.paid_cents for item in covered)
+    surplus = amount_cents - paid_for
+    expected = order.total_cents
+    if released:
+        OrderItem.objects.filter(pk__in=[item.pk for item in released]).delete()
+    order.subtotal_cents = sum(item.price_cents for item in covered)
+    order.discount_cents = sum(item.discount_cents for item in covered)
+    order.total_cents = amount_cents
+    reason = (
+        f"The payment received {format_cents(amount_cents)} but the order totalled "
+        f"{format_cents(expected)} for {len(items)} lesson(s): {len(covered)} lesson(s) "
+        f"paid ({format_cents(paid_for)})"
+    )
+    if released:
+        reason += f", {len(released)} released to the student's basket"
+    if surplus:
+        reason += f", {format_cents(surplus)} refunded automatically"
+    notice = (
+        f"Your payment of {format_cents(amount_cents)} did not match your order "
+        f"({format_cents(expected)}). We booked the lessons it covers, listed here"
+    )
+    if surplus:
+        notice += f", and refund the {format_cents(surplus)} left over automatically"
+    notice += "."
+    if released:
+        notice += " The other lessons are back in your basket while their hold lasts."
+    notice += " Our team has been told and checks your order."
+    _needs_attention(order, reason + ".", notice)
+    logger.warning("Order %s: %s", order.pk, reason)
+    return covered, surplus
+
+
+def _offer_limit_problem(order):
+    """Re-check the order's offer at payment time: why it is over a limit, or "".
+
+    The offer row is locked, and only the uses of other paid orders count: claims made
+    when payments were prepared keep every in-flight order within the limits, so an order
+    over a limit here paid after its claim had lapsed.
+    """
+    if not order.offer_id:
+        return ""
+    offer = Offer.objects.select_for_update().filter(pk=order.offer_id).first()
+    if offer is None or not has_limits(offer):
+        return ""
+    others = OfferRedemption.objects.filter(offer=offer).exclude(order=order)
+    label = f"the offer {offer.name}" + (f" (code {offer.code})" if offer.code else "")
+    if offer.max_redemptions and others.count() >= offer.max_redemptions:
+        return f"Paid with {label} after its {offer.max_redemptions} use(s) were taken."
+    if (
+        offer.per_student_limit
+        and others.filter(student_id=order.student_id).count() >= offer.per_student_limit
+    ):
+        return f"Paid with {label} after the student had used it as often as allowed."
+    if (
+        offer.first_order_only
+        and Order.objects.filter(student_id=order.student_id, status__in=PAID_STATUSES)
+        .exclude(pk=order.pk)
+        .exists()
+    ):
+        return f"Paid with {label}, which is for a first order, but it is not the first."
+    return ""
+
+
+def _needs_attention(order, reason, notice):
+    """Flag the order for an admin (``reason``) and tell the student (``notice``)."""
+    order.status = OrderStatus.NEEDS_ATTENTION
+    order.attention_reason = " ".join(filter(None, [order.attention_reason, reason]))
+    order.student_notice = " ".join(filter(None, [order.student_notice, notice]))
+
+
+def needs_attention_count():
+    """Orders an admin must look at (shown on the Wagtail dashboard)."""
+    return Order.objects.filter(status=OrderStatus.NEEDS_ATTENTION).count()
+
+
+@transaction.atomic
+def resolve_attention(order_pk, *, by):
+    """An admin has dealt with an order that needed attention: it becomes paid again
+    (refunded or partially refunded as its refunds say). The reason stays on record."""
+    order = Order.objects.select_for_update().get(pk=order_pk)
+    if order.status != OrderStatus.NEEDS_ATTENTION:
+        return order
+    order.status = OrderStatus.PAID
+    who = getattr(by, "email", "") or "an admin"
+    order.attention_reason += f" Resolved by {who} on {timezone.now():%Y-%m-%d %H:%M} UTC."
+    order.save(update_fields=["status", "attention_reason", "updated_at"])
+    order.refresh_refund_status()
+    return order
+
+
 def record_payment_failure(order_id, *, intent_id, message):
-    """A payment attempt failed: the order stays open with the reason, lessons stay held."""
+    """A payment attempt failed: the lessons stay held and the student can try again.
+
+    An open order stays open with the reason. An order that was being paid is reopened
+    with the reason when the student has no other open order; otherwise it is failed and
+    its lessons are back in the basket (the open order takes them at the next checkout).
+    """
     order = Order.objects.select_for_update().filter(pk=order_id).first()
-    if order is None or order.status != OrderStatus.OPEN or order.payment_intent_id != intent_id:
+    if (
+        order is None
+        or order.status not in (OrderStatus.OPEN, OrderStatus.PAYING)
+        or order.payment_intent_id != intent_id
+    ):
         return None
     order.failure_reason = (message or "Your payment was declined.")[:500]
-    order.save(update_fields=["failure_reason", "updated_at"])
+    if order.status == OrderStatus.PAYING:
+        other_open = Order.objects.filter(student_id=order.student_id, status=OrderStatus.OPEN)
+        order.status = OrderStatus.FAILED if other_open.exists() else OrderStatus.OPEN
+    order.save(update_fields=["status", "failure_reason", "updated_at"])
     Payment.objects.create(
         order=order,
         provider=order.payment_provider,
@@ -363,6 +577,10 @@ def record_provider_refunds(intent_id, *, amount_refunded, refunds=()):
 # Refunds -----------------------------------------------------------------------------------
 
 
+class RefundRefused(Exception):
+    """A refund asked for more than is left; ``str(error)`` says how much is left."""
+
+
 def refundable_cents(item):
     """What is left to refund on a lesson: what was paid minus refunds not failed."""
     taken = (
@@ -371,21 +589,39 @@ def refundable_cents(item):
     return max(0, item.paid_cents - taken)
 
 
+def _order_refundable_cents(order):
+    """What is left to refund on the whole order: received minus refunds not failed."""
+    received = (
+        order.payments.filter(status=PaymentStatus.SUCCEEDED).aggregate(s=Sum("amount_cents"))["s"]
+        or 0
+    )
+    taken = (
+        order.refunds.exclude(status=RefundStatus.FAILED).aggregate(s=Sum("amount_cents"))["s"] or 0
+    )
+    return max(0, received - taken)
+
+
+@transaction.atomic
 def refund_item(item, *, amount_cents=None, reason, by=None, key):
     """Refund a lesson (all that is left by default) through the order's provider.
 
-    The Refund row is created now (pending) and sent to the provider after the commit;
-    ``key`` is the idempotency key, so calling twice with the same key refunds once.
-    Returns the Refund, or None when nothing is left to refund.
+    The order is locked first, so concurrent refunds are serialised and what is left is
+    computed inside the lock: never more than was paid for the lesson, nor than the order
+    received. ``key`` is the idempotency key (one per refund request), so calling twice
+    with the same key refunds once. The Refund row is created now (pending) and sent to the
+    provider after the commit. Returns the Refund, or None when nothing is left to refund;
+    an explicit ``amount_cents`` above what is left raises RefundRefused.
     """
+    order = Order.objects.select_for_update().get(pk=item.order_id)
     existing = Refund.objects.filter(idempotency_key=key).first()
     if existing:
         return existing
-    left = refundable_cents(item)
-    amount = left if amount_cents is None else min(amount_cents, left)
+    left = min(refundable_cents(item), _order_refundable_cents(order))
+    if amount_cents is not None and amount_cents > left:
+        raise RefundRefused(f"At most {format_cents(left)} can be refunded for this lesson now.")
+    amount = left if amount_cents is None else amount_cents
     if amount <= 0:
         return None
-    order = item.order
     refund = Refund.objects.create(
         order=order,
         item=item,
@@ -396,6 +632,25 @@ def refund_item(item, *, amount_cents=None, reason, by=None, key):
         idempotency_key=key,
     )
     transaction.on_commit(lambda: execute_refund(refund.pk))
+    return refund
+
+
+def _refund_surplus(order, payment, amount_cents):
+    """Give back money received beyond the lessons paid (one refund per payment)."""
+    amount = min(amount_cents, _order_refundable_cents(order))
+    if amount <= 0:
+        return None
+    refund, created = Refund.objects.get_or_create(
+        idempotency_key=f"surplus-{payment.pk}",
+        defaults={
+            "order": order,
+            "payment": payment,
+            "amount_cents": amount,
+            "reason": "Paid more than the lessons booked: the difference is refunded.",
+        },
+    )
+    if created:
+        transaction.on_commit(lambda: execute_refund(refund.pk))
     return refund
 
 
@@ -469,6 +724,7 @@ def _send_receipt_on_commit(order, items, unpaid):
         "total": format_cents(order.total_cents),
         "receipt_url": settings.SITE_URL + reverse("commerce:order_receipt", args=[order.pk]),
         "slot_taken_reason": SLOT_TAKEN_REASON,
+        "notice": order.student_notice,
     }
     to = [order.billing_email or student.email]
     transaction.on_commit(

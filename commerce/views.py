@@ -17,12 +17,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
 
 from site_config.personal_cache import personal_page
 
 from . import services, webhooks
 from .forms import CheckoutForm, PromoCodeForm
 from .models import Order, OrderStatus
+from .money import format_cents
 from .payments import get_provider
 from .payments.base import PaymentError
 from .permissions import checkout_student_required, own_order_or_404
@@ -34,6 +36,16 @@ BASKET_CHANGED = (
     "Your basket changed since you started checkout. "
     "Please check the lessons and the new total before you pay."
 )
+# Promo-code guessing is slowed: this many code attempts per student per window.
+CODE_ATTEMPTS_RATE = "10/10m"
+CODE_ATTEMPTS_GROUP = "commerce.promo_code"
+
+
+def _frozen_message(order):
+    return (
+        f"Your payment for order {order.pk} is being processed "
+        f"({format_cents(order.total_cents)}), so its lessons are kept for it."
+    )
 
 
 def _open_order(user):
@@ -56,6 +68,7 @@ def basket(request):
             "code": code,
             "code_form": PromoCodeForm(initial={"code": code}),
             "failure_reason": open_order.failure_reason if open_order else "",
+            "paying_orders": list(services.paying_orders(request.user)),
         },
     )
 
@@ -63,11 +76,24 @@ def basket(request):
 @login_required
 @require_POST
 def basket_code(request):
-    """Enter (or, with ``remove``, drop) a promo code; the basket says if it applies."""
+    """Enter (or, with ``remove``, drop) a promo code; the basket says if it applies.
+
+    At most 10 code attempts per student per 10 minutes (django-ratelimit, counted in the
+    shared cache); beyond, a 429 page and the code is not read.
+    """
     if "remove" in request.POST:
         request.session.pop(PROMO_SESSION_KEY, None)
         messages.info(request, "The promo code was removed.")
         return redirect("commerce:basket")
+    if is_ratelimited(
+        request,
+        group=CODE_ATTEMPTS_GROUP,
+        key="user",
+        rate=CODE_ATTEMPTS_RATE,
+        method="POST",
+        increment=True,
+    ):
+        return render(request, "commerce/code_rate_limited.html", status=429)
     form = PromoCodeForm(request.POST)
     if form.is_valid():
         request.session[PROMO_SESSION_KEY] = form.cleaned_data["code"]
@@ -96,10 +122,26 @@ def checkout_start(request):
     except PaymentError as exc:
         messages.error(request, f"The payment could not be prepared: {exc}")
         return SeeOther(reverse("commerce:basket"))
+    if result.frozen_order is not None:
+        _tell_frozen(request, result)
+        if result.order is None:
+            return SeeOther(_success_url(result.frozen_order))
     if result.order is None:
         messages.info(request, "Your basket is empty.")
         return SeeOther(reverse("commerce:basket"))
     return SeeOther(reverse("commerce:checkout"))
+
+
+def _tell_frozen(request, result):
+    """The open order turned out to be in payment: say where the basket's lessons went."""
+    text = _frozen_message(result.frozen_order)
+    if result.order is not None:
+        text += f" The lessons below are in a new basket (order {result.order.pk})."
+    messages.warning(request, text)
+
+
+def _success_url(order):
+    return reverse("commerce:checkout_success") + f"?order={order.pk}"
 
 
 @checkout_student_required
@@ -128,6 +170,8 @@ def checkout(request):
         messages.error(request, message)
         return SeeOther(reverse("commerce:checkout"))
     order = result.order
+    if result.frozen_order is not None:
+        _tell_frozen(request, result)
     if order is None or result.changed:
         if order is None:
             messages.info(request, "Your basket is empty.")
@@ -261,6 +305,9 @@ def checkout_success(request):
     order = _order_from_query(request)
     if request.GET.get("redirect_status") == "failed":
         return redirect(reverse("commerce:checkout_failure") + f"?order={order.pk}")
+    if order.status == OrderStatus.OPEN:
+        # Back from the provider: if it is taking the money, the order's lessons freeze now.
+        order.status = services.note_payment_in_flight(order.pk, request.user).status
     return render(request, "commerce/success.html", {"order": order})
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
 from wagtail import hooks
+from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
@@ -19,8 +20,14 @@ from accounts.roles import is_admin
 from site_config.spreadsheets import InertSpreadsheetExportMixin
 
 from .forms import RefundForm
-from .models import Offer, Order, OrderItem
-from .services import refund_item, refundable_cents
+from .models import Offer, Order, OrderItem, OrderStatus
+from .services import (
+    RefundRefused,
+    needs_attention_count,
+    refund_item,
+    refundable_cents,
+    resolve_attention,
+)
 
 
 class OfferViewSet(SnippetViewSet):
@@ -48,6 +55,14 @@ class AdminsReadOnly(ModelPermissionPolicy):
         return users if "view" in actions else users.none()
 
 
+# Orders with money received that may still be (partly) refunded.
+REFUNDABLE_STATUSES = (
+    OrderStatus.PAID,
+    OrderStatus.PARTIALLY_REFUNDED,
+    OrderStatus.NEEDS_ATTENTION,
+)
+
+
 class OrderInspectView(InspectView):
     """Order detail: lessons, payments, refunds (failed ones too) and a refund form."""
 
@@ -70,25 +85,38 @@ class OrderInspectView(InspectView):
             payments=order.payments.all(),
             refunds=order.refunds.select_related("item", "by"),
             refund_form=kwargs.get("refund_form") or self._refund_form(),
-            can_refund=order.status in ("paid", "partially_refunded"),
+            can_refund=order.status in REFUNDABLE_STATUSES,
+            needs_attention=order.status == OrderStatus.NEEDS_ATTENTION,
         )
         return context
 
     def post(self, request, *args, **kwargs):
         if not is_admin(request.user):
             raise PermissionDenied
+        if "resolve" in request.POST:
+            resolve_attention(self.object.pk, by=request.user)
+            messages.success(request, f"{self.object} no longer needs attention.")
+            return redirect(request.path)
+        if self.object.status not in REFUNDABLE_STATUSES:
+            messages.error(request, "Nothing is left to refund on this order.")
+            return redirect(request.path)
         form = self._refund_form(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(refund_form=form))
         data = form.cleaned_data
-        with transaction.atomic():
-            refund = refund_item(
-                data["item_obj"],
-                amount_cents=data["amount_cents"],
-                reason=data["reason"],
-                by=request.user,
-                key=f"admin-{self.object.pk}-{data['token']}",
-            )
+        try:
+            with transaction.atomic():
+                refund = refund_item(
+                    data["item_obj"],
+                    amount_cents=data["amount_cents"],
+                    reason=data["reason"],
+                    by=request.user,
+                    key=f"admin-{self.object.pk}-{data['token']}",
+                )
+        except RefundRefused as exc:
+            # Another refund of this lesson went through since the form was shown.
+            messages.error(request, str(exc))
+            return redirect(request.path)
         if refund is None:
             messages.error(request, "Nothing is left to refund on this lesson.")
         else:
@@ -115,6 +143,7 @@ class OrderViewSet(ModelViewSet):
     add_to_reference_index = False  # orders reference nothing editors manage
     inspect_view_class = OrderInspectView
     list_display = ["__str__", "student", "status", "total_cents", "created_at", "paid_at"]
+    # "status" filters by every state, "Needs attention" and "Payment in progress" included.
     list_filter = ["status", "created_at", "paid_at", "offer"]
     search_fields = ["billing_name", "billing_email", "payment_intent_id", "promo_code"]
     list_export = [
@@ -145,6 +174,8 @@ class OrderViewSet(ModelViewSet):
         "payment_provider",
         "payment_intent_id",
         "failure_reason",
+        "attention_reason",
+        "student_notice",
         "billing_name",
         "billing_email",
         "billing_country",
@@ -161,3 +192,29 @@ order_viewset = OrderViewSet("orders")
 @hooks.register("register_admin_viewset")
 def register_order_viewset():
     return order_viewset
+
+
+class NeedsAttentionPanel(Component):
+    """Admins' dashboard: how many orders need attention, linked to the filtered listing."""
+
+    name = "petit_talk_orders_needing_attention"
+    template_name = "commerce/admin/needs_attention_panel.html"
+    order = 40
+
+    def __init__(self, count):
+        self.count = count
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["count"] = self.count
+        context["url"] = order_viewset.get_url_name("index")
+        context["status"] = OrderStatus.NEEDS_ATTENTION.value
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_needs_attention_panel(request, panels):
+    if is_admin(request.user):
+        count = needs_attention_count()
+        if count:
+            panels.append(NeedsAttentionPanel(count))

@@ -142,8 +142,8 @@ def test_code_offers_apply_only_when_their_code_is_entered():
 @pytest.mark.parametrize(
     ("fields", "annotations", "first_order", "status", "words"),
     [
-        ({"code": "OTHER"}, {}, True, CODE_UNKNOWN, "don't know"),
-        ({"code": "X", "active": False}, {}, True, CODE_EXPIRED, "expired"),
+        ({"code": "OTHER"}, {}, True, CODE_UNKNOWN, "This code cannot be used."),
+        ({"code": "X", "active": False}, {}, True, CODE_EXPIRED, "This code cannot be used."),
         (
             {"code": "X", "max_redemptions": 2},
             {"redemption_total": 2},

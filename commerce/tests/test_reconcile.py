@@ -147,3 +147,27 @@ def test_the_scheduler_runs_reconciliation():
     from cms_pages.management.commands.run_scheduler import available_commands
 
     assert "reconcile_payments" in available_commands()
+
+
+def test_a_paid_intent_of_an_order_in_payment_is_fulfilled(
+    open_order, fake_stripe, django_capture_on_commit_callbacks
+):
+    Order.objects.filter(pk=open_order.pk).update(status=OrderStatus.PAYING)
+    fake_stripe.succeed(open_order.payment_intent_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = reconcile_payments()
+    assert len(report.fulfilled) == 1
+    open_order.refresh_from_db()
+    assert open_order.status == OrderStatus.PAID
+
+
+def test_an_order_in_payment_whose_payment_stopped_is_reported(open_order, fake_stripe):
+    Order.objects.filter(pk=open_order.pk).update(status=OrderStatus.PAYING)
+    before = snapshot()
+    report = reconcile_payments()  # the intent still asks for a payment method
+    assert report.problems == [
+        f"Order {open_order.pk} is marked paying but its payment pi_fake_1 "
+        "(requires_payment_method, €36.00) stopped; its lessons wait for a payment that is "
+        "not coming."
+    ]
+    assert snapshot() == before
