@@ -67,7 +67,7 @@ COMMON_PROFILE_FIELDS = [
     "favourite_words",
     "favourite_songs",
 ]
-STUDENT_PROFILE_FIELDS = ["cefr_level", "learning_goals"]
+STUDENT_PROFILE_FIELDS = ["cefr_level", "learning_goals", "show_to_members"]
 TEACHER_PROFILE_FIELDS = ["intro_video", "languages"]
 
 

@@ -1,3 +1,4 @@
+import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -61,6 +62,11 @@ def video_upload_to(instance, filename):
     return f"profiles/videos/{instance.user_id}/{filename}"
 
 
+def new_public_slug():
+    """An unguessable address for a student's page (about 96 random bits, URL-safe)."""
+    return secrets.token_urlsafe(12)
+
+
 class Profile(models.Model):
     """Everything public or personal about a user beyond their login."""
 
@@ -95,6 +101,15 @@ class Profile(models.Model):
         help_text="Leave empty to use the site's lesson price.",
     )
     slug = models.SlugField(max_length=80, unique=True, null=True, blank=True)
+    # Students' pages live at /students/<public_slug>/: never the sequential id.
+    public_slug = models.SlugField(
+        max_length=32, unique=True, default=new_public_slug, editable=False
+    )
+    show_to_members = models.BooleanField(
+        "Show my profile to other members",
+        default=False,
+        help_text="Logged-in members may then see your page. Your teachers always can.",
+    )
 
     def __str__(self):
         return self.display_name or str(self.user_id)
@@ -102,7 +117,7 @@ class Profile(models.Model):
     def get_absolute_url(self):
         if self.slug:
             return reverse("accounts:teacher_detail", kwargs={"slug": self.slug})
-        return reverse("accounts:student_detail", kwargs={"pk": self.user_id})
+        return reverse("accounts:student_detail", kwargs={"public_slug": self.public_slug})
 
 
 class TeacherManager(UserManager):

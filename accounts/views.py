@@ -16,8 +16,8 @@ from .forms import DeleteAccountForm, ProfileForm
 from .selectors import (
     active_teachers,
     format_eur,
-    get_active_student,
     get_active_teacher,
+    get_student_page,
     teacher_price_cents,
 )
 from .services import erase_user, export_user_data
@@ -87,8 +87,8 @@ def login_redirect(request, default_next=""):
 
 
 @login_required
-def student_detail(request, pk):
-    student = get_active_student(pk)
+def student_detail(request, public_slug):
+    student = get_student_page(public_slug, request.user)
     return render(
         request, "accounts/student_detail.html", {"student": student, "profile": student.profile}
     )

@@ -170,7 +170,8 @@ def seeded(db, settings):
         .values_list("slug", flat=True)
         .first()
     )
-    return {"users": users, "values": {"teacher_slug": teacher_slug}}
+    values = {"teacher_slug": teacher_slug, "public_slug": users["student"].profile.public_slug}
+    return {"users": users, "values": values}
 
 
 def concrete_urls(values):

@@ -15,9 +15,11 @@ MATRIX = {
     "/teachers/{teacher_slug}/": (OK, OK, OK, OK, OK, OK),
     "/teachers/{inactive_slug}/": (NOT_FOUND,) * 6,
     "/teachers/no-such-teacher/": (NOT_FOUND,) * 6,
-    "/students/{student_pk}/": (LOGIN, OK, OK, OK, OK, OK),
-    "/students/{teacher_pk}/": (LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
-    "/students/{inactive_student_pk}/": (LOGIN,) + (NOT_FOUND,) * 5,
+    # The student has not opted in and has no teacher yet (accounts/tests/test_student_pages.py).
+    "/students/{student_slug}/": (LOGIN, OK, NOT_FOUND, NOT_FOUND, OK, OK),
+    "/students/{student_pk}/": (LOGIN,) + (NOT_FOUND,) * 5,
+    "/students/{teacher_public_slug}/": (LOGIN,) + (NOT_FOUND,) * 5,
+    "/students/{inactive_student_slug}/": (LOGIN,) + (NOT_FOUND,) * 5,
     "/profile/": (LOGIN, OK, OK, OK, OK, OK),
     "/profile/edit/": (LOGIN, OK, OK, OK, OK, OK),
     "/profile/data/": (LOGIN, OK, OK, OK, OK, OK),
@@ -52,7 +54,9 @@ def people(student, other_student, teacher, editor, admin_user):
             "teacher_pk": teacher.pk,
             "student_pk": student.pk,
             "inactive_slug": inactive_teacher.profile.slug,
-            "inactive_student_pk": inactive_student.pk,
+            "student_slug": student.profile.public_slug,
+            "teacher_public_slug": teacher.profile.public_slug,
+            "inactive_student_slug": inactive_student.profile.public_slug,
         },
     }
 

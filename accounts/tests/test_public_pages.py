@@ -144,8 +144,9 @@ def test_carousel_block_renders_accessible_scrollable_list(django_assert_max_num
 
 def test_student_page_is_for_logged_in_users_only(client, student, other_student):
     student.profile.bio = "Le fromage est bon"
+    student.profile.show_to_members = True
     student.profile.save()
-    url = reverse("accounts:student_detail", args=[student.pk])
+    url = reverse("accounts:student_detail", args=[student.profile.public_slug])
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
@@ -157,27 +158,33 @@ def test_student_page_is_for_logged_in_users_only(client, student, other_student
 
 def test_student_page_is_404_for_teachers_and_inactive_students(client, student, teacher):
     client.force_login(student)
-    assert client.get(reverse("accounts:student_detail", args=[teacher.pk])).status_code == 404
-    gone = StudentFactory()
-    gone.is_active = False
-    gone.save()
-    assert client.get(reverse("accounts:student_detail", args=[gone.pk])).status_code == 404
+    url = reverse("accounts:student_detail", args=[teacher.profile.public_slug])
+    assert client.get(url).status_code == 404
+    gone = StudentFactory(is_active=False)
+    gone.profile.show_to_members = True
+    gone.profile.save()
+    url = reverse("accounts:student_detail", args=[gone.profile.public_slug])
+    assert client.get(url).status_code == 404
 
 
 def test_no_page_shows_an_email_address(client, student, other_student):
     teacher = make_teacher("Camille", bio="Hello", languages="French")
+    other_student.profile.show_to_members = True
+    other_student.profile.save()
     client.force_login(student)
     urls = [
         "/teachers/",
         teacher.profile.get_absolute_url(),
-        reverse("accounts:student_detail", args=[other_student.pk]),
-        reverse("accounts:student_detail", args=[student.pk]),
+        reverse("accounts:student_detail", args=[other_student.profile.public_slug]),
+        reverse("accounts:student_detail", args=[student.profile.public_slug]),
         "/profile/",
         "/profile/edit/",
         "/profile/delete/",
     ]
     for url in urls:
-        html = client.get(url).content.decode()
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
         # The site's own contact address may appear (footer); no user's address may.
         found = set(EMAIL_PATTERN.findall(html))
         users_found = get_user_model().objects.filter(email__in=found)

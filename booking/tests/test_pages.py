@@ -135,7 +135,7 @@ def test_teacher_confirms_with_a_message(client, available_teacher, student, fut
     client.force_login(available_teacher)
     page = client.get(reverse("booking:teacher_dashboard")).content.decode()
     assert "Waiting for your decision" in page
-    assert f"/students/{student.pk}/" in page
+    assert f"/students/{student.profile.public_slug}/" in page
     client.post(reverse("booking:confirm", args=[booking.pk]), {"message": "Bonjour !"})
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED and booking.teacher_message == "Bonjour !"

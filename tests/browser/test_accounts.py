@@ -49,7 +49,7 @@ def test_student_signs_up_logs_out_logs_in_and_shows_photo_publicly(page, tmp_pa
     page.wait_for_url(re.compile(r".*/profile/$"))
     assert_no_axe_violations(page)
 
-    page.goto(f"/students/{user.pk}/")
+    page.goto(f"/students/{user.profile.public_slug}/")
     photo = page.get_by_role("img", name="Photo of Zoé Nouvelle")
     expect(photo).to_be_visible()
     assert "/media/" in photo.get_attribute("src") or "profiles/photos" in photo.get_attribute(
