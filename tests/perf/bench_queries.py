@@ -1,15 +1,30 @@
 """Queries per request for each benchmarked page, through Django's test client against the
-benchmark database (run in a subprocess with the benchmark's environment).
+benchmark database (run in a subprocess with the benchmark's environment), and optionally a
+profile of one page.
 
-For every page: the queries of a request as wrk sends it, and of one that the page cache
-cannot answer. Prints one JSON object.
+Input: one JSON object, page name -> [path, list of user emails or null for a visitor].
 
-    python tests/perf/bench_queries.py '{"home": ["/", null], "basket": ["/basket/", "a@b.c"]}'
+- A visitor's page: ``served`` counts a repeated request as wrk sends it (the anonymous page
+  cache may answer it), ``rendered`` one the page cache may not answer (the request carries a
+  session cookie), so the view and templates run.
+- A logged-in page: the first request of a user after another user has seen the page (the
+  process's own caches are warm, the user is new), as in the load run where every request is
+  a different user. ``served`` and ``rendered`` are the same number.
+
+``--profile NAME`` also runs page NAME once for each of its users under cProfile and prints
+the top entries (own time) with the mean time per request.
+
+    python tests/perf/bench_queries.py '{"home": ["/", null], "basket": ["/basket/", ["a@b.c"]]}'
 """
 
+import argparse
+import cProfile
+import io
 import json
 import os
+import pstats
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -22,7 +37,9 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+PROFILE_TOP = 15
 
 
 def count(client, path):
@@ -31,31 +48,58 @@ def count(client, path):
     return response.status_code, len(queries)
 
 
-def measure(client, path, *, anonymous):
-    """``served``: a repeated request, as wrk sends it (visitors' pages come from the page
-    cache, logged-in ones from the per-user cache). ``rendered``: a repeated request that
-    neither cache may answer (visitors carry an unknown session cookie; the per-user cache is
-    switched off), so the view and templates run: the number that must not grow with the
-    data."""
+def logged_in_client(email):
+    client = Client()
+    client.force_login(get_user_model().objects.get(email__iexact=email))
+    return client
+
+
+def measure_visitor(path):
+    client = Client()
     count(client, path)
     status, served = count(client, path)
-    if anonymous:
-        client.cookies["sessionid"] = "bench-page-cache-bypass"
-    with override_settings(PERSONAL_PAGE_CACHE_SECONDS=0):
-        count(client, path)
-        _, rendered = count(client, path)
+    client.cookies["sessionid"] = "bench-page-cache-bypass"
+    count(client, path)
+    _, rendered = count(client, path)
     return {"status": status, "served": served, "rendered": rendered}
 
 
+def measure_user(path, emails):
+    """The first request of ``emails[1]`` after ``emails[0]`` has warmed the process."""
+    count(logged_in_client(emails[0]), path)
+    status, queries = count(logged_in_client(emails[1]), path)
+    return {"status": status, "served": queries, "rendered": queries}
+
+
+def profile(path, emails):
+    """Each user's first request of ``path`` under cProfile (after one warm-up request)."""
+    clients = [logged_in_client(email) for email in emails]
+    count(clients[0], path)
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    for client in clients[1:]:
+        client.get(path, HTTP_HOST="localhost")
+    profiler.disable()
+    per_request_ms = (time.perf_counter() - started) * 1000 / max(1, len(clients) - 1)
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text)
+    stats.sort_stats("tottime").print_stats(PROFILE_TOP)
+    return {"requests": len(clients) - 1, "ms_per_request": per_request_ms, "top": text.getvalue()}
+
+
 def main():
-    pages = json.loads(sys.argv[1])
-    User = get_user_model()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pages", help="JSON: name -> [path, [emails] or null]")
+    parser.add_argument("--profile", help="name of a logged-in page to profile")
+    options = parser.parse_args()
+    pages = json.loads(options.pages)
     results = {}
-    for name, (path, email) in pages.items():
-        client = Client()
-        if email:
-            client.force_login(User.objects.get(email__iexact=email))
-        results[name] = measure(client, path, anonymous=not email)
+    for name, (path, emails) in pages.items():
+        results[name] = measure_user(path, emails) if emails else measure_visitor(path)
+    if options.profile:
+        path, emails = pages[options.profile]
+        results["_profile"] = {"page": options.profile, **profile(path, emails)}
     print(json.dumps(results))  # noqa: T201
 
 

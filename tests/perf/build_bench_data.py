@@ -1,15 +1,26 @@
 """Grow the benchmark data set to size N (run after ``load_demo``, in a subprocess with the
 benchmark's environment).
 
-Size N means N extra teachers (with photos and weekly availability), N approved testimonials,
-N active offers and N past lessons of the demo student. The first run also adds 1,000 lessons
-spread over every teacher (past ones completed, future ones paid or confirmed) booked by 20
-other students. Running it again with a larger N only adds the difference, so one database
-serves the three sizes in turn.
+The benchmark logs in as many real users: 100 students and 20 teachers (``SESSION_STUDENTS``,
+``SESSION_TEACHERS``), whatever N is. Every student has two lessons in the basket (held for
+the next two hours: the builder runs again before each size, which renews them) and N past
+lessons; every teacher gets lessons from the background set below.
 
-Prints a JSON description of the data set (logins, the teacher whose pages are measured).
+Size N means N extra teachers (with photos and weekly availability), N approved testimonials,
+N active offers and N past lessons of every benchmark student and of the demo student. The
+first run also adds 1,000 lessons spread over every teacher (past ones completed, future ones
+paid or confirmed) booked by the benchmark students. Running it again with a larger N only
+adds the difference, so one database serves the three sizes in turn.
+
+Prints a JSON description of the data set (the teacher whose booking page is measured).
 
     python tests/perf/build_bench_data.py --n 100
+    python tests/perf/build_bench_data.py --sessions   # log every benchmark user in
+
+``--sessions`` logs each benchmark user in through the session engine (Django's test client
+``force_login``, the same store the servers read) and prints their ``Cookie`` headers:
+session cookie plus a CSRF cookie, as a browser that has seen a form sends them. Run it after
+the cache is emptied (sessions may live in Redis).
 """
 
 import argparse
@@ -27,11 +38,14 @@ import django
 django.setup()
 
 from allauth.account.models import EmailAddress  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import transaction  # noqa: E402
+from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from django.utils.crypto import get_random_string  # noqa: E402
 
 from accounts import roles  # noqa: E402
 from accounts.demo import DEMO_PASSWORD  # noqa: E402
@@ -40,8 +54,16 @@ from booking.models import AvailabilityWindow, Booking, BookingStatus  # noqa: E
 DEMO_STUDENT = "student@petittalk.example"
 DEMO_TEACHER_SLUG = "camille-martin"
 BACKGROUND_BOOKINGS = 1000
-BACKGROUND_STUDENTS = 20
+SESSION_STUDENTS = 100
+SESSION_TEACHERS = 20
+BASKET_LESSONS = 2
 HOUR = datetime.timedelta(hours=1)
+# Lessons sit in disjoint hour ranges so no teacher or student has two at once (PostgreSQL's
+# exclusion constraints): background past -60 to -39 days, demo student's past from -120
+# days on, benchmark students' past before -121 days, demo bookings within 22 days,
+# background future +22 to +43 days, baskets from +50 days.
+SESSION_PAST_END = datetime.timedelta(days=121)
+BASKET_START = datetime.timedelta(days=50)
 
 
 def bench_users(prefix, count, *, group, display):
@@ -65,14 +87,31 @@ def bench_users(prefix, count, *, group, display):
     return users
 
 
+def session_teachers(demo_teacher):
+    """The teachers the benchmark logs in as: part of the base data, the same at every N."""
+    teachers = bench_users(
+        "session-teacher", SESSION_TEACHERS, group=roles.TEACHERS, display="Session Teacher"
+    )
+    set_up_teachers(teachers, demo_teacher, slug_prefix="session-teacher")
+    return teachers
+
+
+def session_students():
+    return bench_users("student", SESSION_STUDENTS, group=roles.STUDENTS, display="Bench Student")
+
+
 def grow_teachers(n, demo_teacher):
     teachers = bench_users("teacher", n, group=roles.TEACHERS, display="Bench Teacher")
+    set_up_teachers(teachers, demo_teacher, slug_prefix="bench-teacher")
+
+
+def set_up_teachers(teachers, demo_teacher, *, slug_prefix):
     photo = demo_teacher.profile.photo.name
     windows = []
     for teacher in teachers:
         profile = teacher.profile
         if not profile.slug:
-            profile.slug = f"bench-teacher-{teacher.pk}"
+            profile.slug = f"{slug_prefix}-{teacher.pk}"
             profile.bio = "Native French teacher. Conversation, grammar and exam preparation."
             profile.languages = "French, English"
             profile.photo = photo
@@ -152,6 +191,83 @@ def grow_student_bookings(n, student, teachers, base):
     )
 
 
+def grow_session_histories(n, students, teachers, base):
+    """N past lessons of every benchmark student: lesson i of student k in hour
+    ``i * students + k`` before -121 days, so no two lessons share an hour."""
+    goal = "[bench] session history"
+    existing = Booking.objects.filter(student=students[0], goal=goal).count()
+    end = base - SESSION_PAST_END
+    count = len(students)
+    Booking.objects.bulk_create(
+        lesson(
+            teachers[(i + k) % len(teachers)],
+            student,
+            end - (i * count + k + 1) * HOUR,
+            base,
+            goal,
+        )
+        for i in range(existing, n)
+        for k, student in enumerate(students)
+    )
+
+
+def fill_baskets(students, teachers, now, base):
+    """``BASKET_LESSONS`` held lessons per benchmark student, held for two more hours."""
+    goal = "[bench] basket"
+    held_until = now + 2 * HOUR
+    if Booking.objects.filter(goal=goal).exists():
+        Booking.objects.filter(goal=goal).update(hold_expires_at=held_until)
+        return
+    start = base + BASKET_START
+    Booking.objects.bulk_create(
+        Booking(
+            teacher=teachers[(k + j) % len(teachers)],
+            student=student,
+            start=start + (k * BASKET_LESSONS + j) * HOUR,
+            end=start + (k * BASKET_LESSONS + j + 1) * HOUR,
+            status=BookingStatus.HELD,
+            is_active=True,
+            hold_expires_at=held_until,
+            goal=goal,
+            price_cents=1800,
+        )
+        for k, student in enumerate(students)
+        for j in range(BASKET_LESSONS)
+    )
+
+
+def session_cookies(users):
+    """One browser's ``Cookie`` header per user: a session made by the session engine (test
+    client ``force_login``) and a CSRF cookie (a random 32-character secret, the form Django
+    issues)."""
+    headers = []
+    for user in users:
+        client = Client()
+        client.force_login(user)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        headers.append(
+            f"{settings.SESSION_COOKIE_NAME}={session}; "
+            f"{settings.CSRF_COOKIE_NAME}={get_random_string(32)}"
+        )
+    return headers
+
+
+def print_sessions():
+    demo_teacher = get_user_model().objects.get(profile__slug=DEMO_TEACHER_SLUG)
+    students = session_students()
+    teachers = session_teachers(demo_teacher)
+    print(  # noqa: T201
+        json.dumps(
+            {
+                "students": session_cookies(students),
+                "teachers": session_cookies(teachers),
+                "student_emails": [user.email for user in students],
+                "teacher_emails": [user.email for user in teachers],
+            }
+        )
+    )
+
+
 def background_bookings(teachers, students, base):
     """1,000 lessons spread over every teacher: hours from 60 days ago (completed) and from
     22 days ahead (after the demo bookings), so no two overlap."""
@@ -175,8 +291,13 @@ def background_bookings(teachers, students, base):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, required=True)
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--n", type=int, help="grow the data set to size N")
+    group.add_argument("--sessions", action="store_true", help="log the benchmark users in")
     options = parser.parse_args()
+    if options.sessions:
+        print_sessions()
+        return
 
     User = get_user_model()
     now = timezone.now()
@@ -184,17 +305,18 @@ def main():
     with transaction.atomic():
         demo_teacher = User.objects.get(profile__slug=DEMO_TEACHER_SLUG)
         student = User.objects.get(email__iexact=DEMO_STUDENT)
+        logged_in_teachers = session_teachers(demo_teacher)
         grow_teachers(options.n, demo_teacher)
         teachers = list(
             User.objects.filter(groups__name=roles.TEACHERS, is_active=True).order_by("pk")
         )
-        students = bench_users(
-            "student", BACKGROUND_STUDENTS, group=roles.STUDENTS, display="Bench Student"
-        )
+        students = session_students()
         background_bookings(teachers, students, base)
         comments = grow_comments(options.n, students)
         offers = grow_offers(options.n)
         grow_student_bookings(options.n, student, teachers, base)
+        grow_session_histories(options.n, students, teachers, base)
+        fill_baskets(students, logged_in_teachers, now, base)
 
     print(  # noqa: T201
         json.dumps(
@@ -204,6 +326,9 @@ def main():
                 "approved_comments": comments,
                 "active_offers": offers,
                 "student_bookings": Booking.objects.filter(student=student).count(),
+                "session_students": len(students),
+                "session_teachers": len(logged_in_teachers),
+                "bookings_per_session_student": Booking.objects.filter(student=students[0]).count(),
                 "bookings": Booking.objects.count(),
                 "student_email": DEMO_STUDENT,
                 "teacher_email": demo_teacher.email,
