@@ -11,10 +11,11 @@ from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from . import roles
 from .exports import exporters
-from .signals import user_erased
+from .signals import user_erased, user_erasure_preview
 
 PROFILE_EXPORT_FIELDS = (
     "display_name",
@@ -108,13 +109,29 @@ def export_user_data(user):
     return data
 
 
+def erasure_preview(user, now=None):
+    """What deleting ``user``'s account will settle, for the page that asks to confirm.
+
+    Apps answer ``accounts.signals.user_erasure_preview`` (booking: the lessons to cancel or
+    release; commerce: the money refunded). Lists are joined and numbers added up.
+    """
+    now = now or timezone.now()
+    merged = {"lessons": [], "cancelled_lessons": 0, "refund_cents": 0}
+    for _receiver, answer in user_erasure_preview.send(sender=type(user), user=user, now=now):
+        for key, value in (answer or {}).items():
+            merged[key] = merged.get(key, type(value)()) + value
+    return merged
+
+
 @transaction.atomic
 def erase_user(user):
     """Erase a user's personal data but keep the rows accounting needs (bookings, orders).
 
     The email becomes a unique placeholder, names and profile are cleared, uploaded files are
-    deleted, the account is deactivated with an unusable password. Other apps anonymise their
-    own rows by listening to ``accounts.signals.user_erased``.
+    deleted, the account is deactivated with an unusable password. Other apps settle and
+    anonymise their own rows by listening to ``accounts.signals.user_erased`` (booking cancels
+    the future lessons with a full refund and frees their slots; commerce keeps the orders
+    without billing details).
     """
     original_email = user.email
     profile = user.profile

@@ -18,3 +18,9 @@ def ensure_profile(sender, instance, created, raw=False, **kwargs):
 # (the original address). Receivers anonymise their own rows; they must not delete
 # records needed for accounting.
 user_erased = Signal()
+
+# Sent by the "delete my account" page before the user confirms, with ``user`` and ``now``.
+# Each receiver returns a dict saying what erasing will settle in its app; the page shows the
+# merged result (``accounts.services.erasure_preview``). Known keys: ``lessons`` (list of
+# sentences, one per lesson), ``cancelled_lessons`` (int), ``refund_cents`` (int).
+user_erasure_preview = Signal()

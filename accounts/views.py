@@ -20,7 +20,7 @@ from .selectors import (
     get_student_page,
     teacher_price_cents,
 )
-from .services import erase_user, export_user_data
+from .services import erase_user, erasure_preview, export_user_data
 
 
 def teacher_list(request):
@@ -141,10 +141,20 @@ def data_export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete(request):
+    """Shows what deleting settles (lessons cancelled, money refunded), then erases."""
     form = DeleteAccountForm(request.POST or None, user=request.user)
+    preview = erasure_preview(request.user)
+    refund = format_eur(preview["refund_cents"]) if preview["refund_cents"] else ""
     if request.method == "POST" and form.is_valid():
         erase_user(request.user)
         logout(request)
-        messages.success(request, "Your account has been deleted and your personal data erased.")
+        done = "Your account has been deleted and your personal data erased."
+        if refund:
+            done += f" Your future lessons are cancelled and {refund} will be refunded in full."
+        messages.success(request, done)
         return redirect("/")
-    return render(request, "accounts/account_delete.html", {"form": form})
+    return render(
+        request,
+        "accounts/account_delete.html",
+        {"form": form, "preview": preview, "refund": refund},
+    )

@@ -347,6 +347,31 @@ class Booking(models.Model):
             now=now,
         )
 
+    def settle_for_closed_account(self, by, now=None):
+        """The lesson's student or teacher (``by``) is deleting their account.
+
+        A held lesson leaves the basket (removed). A paid or confirmed one is cancelled with
+        a full refund whatever the notice, since it will not take place; both sides get the
+        usual cancellation email.
+        """
+        if by is None or by.pk not in (self.student_id, self.teacher_id):
+            raise PermissionDenied("Only the lesson's student or teacher can do this.")
+        if self.status == BookingStatus.HELD:
+            return self._transition(
+                BookingStatus.REMOVED, by=by, allowed_from=(BookingStatus.HELD,), now=now
+            )
+        side = "student" if by.pk == self.student_id else "teacher"
+        reason = f"The {side} closed their account."
+        return self._transition(
+            BookingStatus.CANCELLED,
+            by=by,
+            allowed_from=(BookingStatus.PAID, BookingStatus.CONFIRMED),
+            note=reason,
+            reason=reason,
+            refund=True,
+            now=now,
+        )
+
     def complete(self, now=None):
         """confirmed → completed once the lesson's end has passed (run by ``complete_lessons``)."""
         now = now or timezone.now()

@@ -1,9 +1,9 @@
 """Booking rules that touch several rows: holding a slot and the periodic jobs.
 
 Public API (commerce codes against it): ``hold_slot``, ``extend_holds``,
-``lesson_price_cents``, ``expire_holds``, ``complete_lessons``, ``send_reminders``; the
-exceptions live in ``booking.exceptions``; the per-booking transitions are methods of
-``booking.models.Booking``.
+``lesson_price_cents``, ``lessons_cancelled_on_erasure``, ``expire_holds``,
+``complete_lessons``, ``send_reminders``; the exceptions live in ``booking.exceptions``; the
+per-booking transitions are methods of ``booking.models.Booking``.
 """
 
 from datetime import timedelta
@@ -130,6 +130,46 @@ def extend_holds(bookings, now=None):
             booking.hold_expires_at = changes[booking.pk].hold_expires_at
             booking.hold_extended_at = changes[booking.pk].hold_extended_at
     return len(extended)
+
+
+def lessons_settled_on_erasure(user, now=None):
+    """The lessons deleting ``user``'s account settles: every lesson they take or teach that
+    starts after ``now`` and is paid, confirmed or held (hold not lapsed), soonest first."""
+    now = now or timezone.now()
+    return (
+        Booking.objects.filter(Q(student=user) | Q(teacher=user), start__gt=now)
+        .filter(
+            Q(status__in=(BookingStatus.PAID, BookingStatus.CONFIRMED))
+            | Q(status=BookingStatus.HELD, hold_expires_at__gt=now)
+        )
+        .with_people()
+        .order_by("start")
+    )
+
+
+def lessons_cancelled_on_erasure(user, now=None):
+    """Of those, the paid and confirmed lessons: cancelled with a full refund."""
+    return lessons_settled_on_erasure(user, now).exclude(status=BookingStatus.HELD)
+
+
+def settle_lessons_of_closed_account(user, now=None):
+    """Deleting an account settles its future lessons (``Booking.settle_for_closed_account``):
+    held ones are released, paid and confirmed ones cancelled with a full refund, so the
+    slots are free again and nobody waits for a lesson that will not happen. Returns how
+    many lessons changed."""
+    now = now or timezone.now()
+    count = 0
+    for booking in lessons_settled_on_erasure(user, now):
+        try:
+            booking.settle_for_closed_account(by=user, now=now)
+        except InvalidTransition:
+            # Paid (or lapsed) a moment ago: settle it as it is now.
+            booking.refresh_from_db()
+            if booking.status not in (BookingStatus.PAID, BookingStatus.CONFIRMED):
+                continue
+            booking.settle_for_closed_account(by=user, now=now)
+        count += 1
+    return count
 
 
 def expire_holds(now=None):

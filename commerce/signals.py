@@ -2,11 +2,13 @@
 
 from django.dispatch import receiver
 
+from accounts.signals import user_erased, user_erasure_preview
 from booking.models import BookingStatus
+from booking.services import lessons_cancelled_on_erasure
 from booking.signals import booking_transitioned
 
-from .models import PAID_STATUSES, OrderItem
-from .services import refund_item
+from .models import PAID_STATUSES, Order, OrderItem
+from .services import refund_item, refundable_cents
 
 REFUND_REASONS = {
     BookingStatus.DECLINED: "The teacher declined the lesson.",
@@ -33,3 +35,18 @@ def refund_declined_or_cancelled_lesson(sender, booking, old_status, new_status,
     if kwargs.get("reason"):
         reason = f"{reason} {kwargs['reason']}"
     refund_item(item, reason=reason, by=kwargs.get("by"), key=f"booking-{booking.pk}-{new_status}")
+
+
+@receiver(user_erasure_preview, dispatch_uid="commerce_refund_preview_on_erasure")
+def refund_on_erasure_preview(sender, user, now, **kwargs):
+    """Deleting an account cancels its future paid lessons with a full refund: how much."""
+    items = OrderItem.objects.filter(
+        booking__in=lessons_cancelled_on_erasure(user, now), order__status__in=PAID_STATUSES
+    )
+    return {"refund_cents": sum(refundable_cents(item) for item in items)}
+
+
+@receiver(user_erased, dispatch_uid="commerce_anonymise_orders_on_erasure")
+def anonymise_orders_on_erasure(sender, user, **kwargs):
+    """Orders and receipts stay for accounting, without the erased user's billing details."""
+    Order.objects.filter(student=user).update(billing_name="", billing_email="")

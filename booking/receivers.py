@@ -1,0 +1,29 @@
+"""Booking's answers to other apps' signals: deleting an account settles its lessons."""
+
+from django.dispatch import receiver
+
+from accounts.signals import user_erased, user_erasure_preview
+
+from .models import BookingStatus
+from .notifications import format_local
+from .services import lessons_settled_on_erasure, settle_lessons_of_closed_account
+
+
+@receiver(user_erasure_preview, dispatch_uid="booking_lessons_on_erasure_preview")
+def lessons_on_erasure_preview(sender, user, now, **kwargs):
+    """One sentence per lesson the deletion cancels or releases, in the user's zone."""
+    lines, cancelled = [], 0
+    for booking in lessons_settled_on_erasure(user, now):
+        other = booking.teacher if booking.student_id == user.pk else booking.student
+        when = f"{format_local(booking.start, user)} with {other.display_name}"
+        if booking.status == BookingStatus.HELD:
+            lines.append(f"{when}: removed from the basket")
+        else:
+            cancelled += 1
+            lines.append(f"{when}: cancelled and refunded in full")
+    return {"lessons": lines, "cancelled_lessons": cancelled}
+
+
+@receiver(user_erased, dispatch_uid="booking_settle_lessons_on_erasure")
+def settle_lessons_on_erasure(sender, user, **kwargs):
+    settle_lessons_of_closed_account(user)
