@@ -28,7 +28,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="profile",
             name="public_slug",
-            field=models.SlugField(editable=False, max_length=32, null=True),
+            # No index yet: the unique one comes with AlterField below (an index here would
+            # make PostgreSQL create the "_like" index twice).
+            field=models.SlugField(db_index=False, editable=False, max_length=32, null=True),
         ),
         migrations.AddField(
             model_name="profile",
