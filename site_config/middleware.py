@@ -17,8 +17,17 @@ def has_nul_byte(request):
     return NUL in request.path_info or NUL in unquote(request.META.get("QUERY_STRING", ""))
 
 
+def drop_cookies_with_nul_bytes(request):
+    """Forget cookies whose value contains NUL (no cookie we set ever does): a session id
+    with one would otherwise be looked up in the database. The visitor simply arrives
+    without that cookie, and gets a fresh one where needed."""
+    for name in [name for name, value in request.COOKIES.items() if NUL in value]:
+        del request.COOKIES[name]
+
+
 class RejectNulBytesMiddleware:
-    """Answer 400 to a URL with a NUL byte instead of letting it reach the database.
+    """Answer 400 to a URL with a NUL byte instead of letting it reach the database, and
+    ignore cookies that carry one.
 
     Posted form fields are not checked here: every ``CharField`` refuses NUL itself
     (``ProhibitNullCharactersValidator``) with a form error next to the field.
@@ -33,4 +42,5 @@ class RejectNulBytesMiddleware:
                 "Bad request: the address contains a NUL character.",
                 content_type="text/plain; charset=utf-8",
             )
+        drop_cookies_with_nul_bytes(request)
         return self.get_response(request)

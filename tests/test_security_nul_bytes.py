@@ -2,8 +2,9 @@
 
 PostgreSQL refuses NUL in text ("A string literal cannot contain NUL"), so a lookup with one
 crashes the view. ``site_config.middleware.RejectNulBytesMiddleware`` answers 400 when the
-decoded path or query string contains one; form fields refuse it themselves (Django's
-``ProhibitNullCharactersValidator`` on every ``CharField``), with a clear error.
+decoded path or query string contains one and ignores cookies carrying one; form fields
+refuse it themselves (Django's ``ProhibitNullCharactersValidator`` on every ``CharField``),
+with a clear error.
 """
 
 import pytest
@@ -43,6 +44,12 @@ def assert_nul_urls_are_refused():
         assert b"NUL" in response.content
 
 
+def assert_a_nul_session_cookie_is_ignored():
+    client = Client(raise_request_exception=False, HTTP_COOKIE="sessionid=abcdefgh\x00ijklmnop")
+    response = client.get("/blog/")
+    assert response.status_code == 200
+
+
 def assert_nul_form_fields_are_form_errors(student, password):
     client = Client(raise_request_exception=False)
     response = client.post("/newsletter/subscribe/", {"email": "ana\x00@example.com"})
@@ -60,6 +67,7 @@ def assert_nul_form_fields_are_form_errors(student, password):
 
 def test_nul_in_path_or_query_string_answers_400(blog):
     assert_nul_urls_are_refused()
+    assert_a_nul_session_cookie_is_ignored()
     assert Client().get("/blog/?tag=beginners").status_code == 200
 
 
@@ -74,4 +82,5 @@ def test_nul_in_a_posted_form_field_is_a_form_error(student, password):
 )
 def test_nul_never_reaches_postgresql_as_a_500(blog, student, password):
     assert_nul_urls_are_refused()
+    assert_a_nul_session_cookie_is_ignored()
     assert_nul_form_fields_are_form_errors(student, password)
