@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from booking.models import Booking, BookingStatus
-from site_config.ratelimit import allow, client_ip
+from site_config.ratelimit import client_ip, over_limit
 
 from .community_forms import ALREADY_SUBSCRIBED, CommentForm, ReviewForm, SubscribeForm
 from .models import (
@@ -27,22 +27,18 @@ RATE_LIMITED = "Too many attempts, please try again in a few minutes."
 COMMENT_THANKS = "Thank you! Your testimonial awaits approval by our team before it is published."
 REVIEW_THANKS = "Thank you! Your review awaits approval by our team before it is published."
 ALREADY_REVIEWED = "You have already reviewed this lesson."
-# (posts per account, posts per address, window in seconds)
+# Posts per account and per address (django-ratelimit rates: 5 and 10 per 10 minutes).
 RATE_LIMITS = {
-    "comment": (5, 10, 600),
-    "review": (5, 10, 600),
-    "newsletter": (5, 10, 600),
+    "comment": {"per_account": "5/10m", "per_address": "10/10m"},
+    "review": {"per_account": "5/10m", "per_address": "10/10m"},
+    "newsletter": {"per_account": "5/10m", "per_address": "10/10m"},
 }
 COMMENTS_PER_PAGE = 20
 
 
 def within_rate_limit(request, scope):
     """Count this post against both the client's address and, if logged in, the account."""
-    per_account, per_address, period = RATE_LIMITS[scope]
-    ok = allow(f"{scope}:ip", client_ip(request), limit=per_address, period=period)
-    if request.user.is_authenticated:
-        ok = allow(f"{scope}:user", request.user.pk, limit=per_account, period=period) and ok
-    return ok
+    return not over_limit(request, scope, **RATE_LIMITS[scope])
 
 
 def consent_ip(request):

@@ -16,7 +16,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms_pages.blocks import ContentStreamBlock, HomeStreamBlock
-from site_config import ratelimit
+from site_config.ratelimit import over_limit
 from site_config.spreadsheets import inert_export_view
 
 __all__ = [
@@ -111,12 +111,12 @@ class ContactPage(AbstractEmailForm):
     class Meta:
         verbose_name = "contact page"
 
-    # Each address may send this many messages per hour (spam brake).
-    messages_per_hour = 10
+    # Each address may send this many messages per hour (spam brake; django-ratelimit rate).
+    messages_rate = "10/h"
 
     def serve(self, request, *args, **kwargs):
-        if request.method == "POST" and not ratelimit.allow(
-            "contact-form", ratelimit.client_ip(request), limit=self.messages_per_hour, period=3600
+        if request.method == "POST" and over_limit(
+            request, "contact-form", per_address=self.messages_rate
         ):
             context = self.get_context(request)
             context["form"] = self.get_form(request.POST, page=self, user=request.user)

@@ -55,13 +55,19 @@ def test_messages_go_to_the_site_settings_address_not_the_page_field(contact_pag
 def test_too_many_messages_from_one_address_are_refused(
     client, contact_page, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(ContactPage, "messages_per_hour", 1)
+    monkeypatch.setattr(ContactPage, "messages_rate", "1/h")
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(contact_page.url, VALID).status_code == 200
         response = client.post(contact_page.url, VALID)
 
     assert response.status_code == 429
+    assert "You have sent several messages already" in response.content.decode()
     assert len(mailoutbox) == 1
+
+
+def test_each_address_may_send_ten_messages_an_hour(client, contact_page):
+    statuses = [client.post(contact_page.url, VALID).status_code for _ in range(11)]
+    assert statuses == [200] * 10 + [429]
 
 
 def test_a_message_over_5000_characters_is_refused_with_a_clear_error(

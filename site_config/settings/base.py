@@ -270,6 +270,7 @@ ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}  # adds display name, zo
 # read that many entries from the right of X-Forwarded-For, never from the client's own part.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+RATELIMIT_IP_META_KEY = "site_config.ratelimit.client_ip"  # django-ratelimit, same address
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
