@@ -1,47 +1,13 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
 
 from .money import format_cents
 
-COUNTRIES = [
-    ("", "Choose your country"),
-    ("AT", "Austria"),
-    ("AU", "Australia"),
-    ("BE", "Belgium"),
-    ("BR", "Brazil"),
-    ("CA", "Canada"),
-    ("CH", "Switzerland"),
-    ("CN", "China"),
-    ("CZ", "Czechia"),
-    ("DE", "Germany"),
-    ("DK", "Denmark"),
-    ("ES", "Spain"),
-    ("FI", "Finland"),
-    ("FR", "France"),
-    ("GB", "United Kingdom"),
-    ("GR", "Greece"),
-    ("HU", "Hungary"),
-    ("IE", "Ireland"),
-    ("IN", "India"),
-    ("IT", "Italy"),
-    ("JP", "Japan"),
-    ("KR", "South Korea"),
-    ("LU", "Luxembourg"),
-    ("MA", "Morocco"),
-    ("MX", "Mexico"),
-    ("NL", "Netherlands"),
-    ("NO", "Norway"),
-    ("NZ", "New Zealand"),
-    ("PL", "Poland"),
-    ("PT", "Portugal"),
-    ("RO", "Romania"),
-    ("SE", "Sweden"),
-    ("SN", "Senegal"),
-    ("TN", "Tunisia"),
-    ("US", "United States"),
-    ("ZA", "South Africa"),
-]
+COUNTRY_PROMPT = "Choose your country"
+COUNTRY_ERROR = "Please choose your country from the list."
 
 
 class PromoCodeForm(forms.Form):
@@ -53,7 +19,12 @@ class CheckoutForm(forms.Form):
 
     name = forms.CharField(label="Name on the receipt", max_length=120)
     email = forms.EmailField(label="Email for the receipt")
-    country = forms.ChoiceField(label="Country", choices=COUNTRIES)
+    # Every country (django-countries), sorted by name; stored as its two-letter code.
+    country = LazyTypedChoiceField(
+        label="Country",
+        choices=[("", COUNTRY_PROMPT), *countries],
+        error_messages={"required": COUNTRY_ERROR, "invalid_choice": COUNTRY_ERROR},
+    )
 
 
 class RefundForm(forms.Form):

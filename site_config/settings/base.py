@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     # Background tasks
     "django_tasks",
     "django_tasks_db",
+    "django_countries",  # the checkout's country list (names, translations)
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
