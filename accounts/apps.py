@@ -7,9 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from site_config.personal_cache import register
-
         from . import signals  # noqa: F401
-        from .models import Profile
-
-        register(Profile, lambda profile: (profile.user_id,))

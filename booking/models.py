@@ -6,16 +6,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from wagtail.contrib.settings.models import register_setting
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from accounts import roles
-from site_config.cached_settings import CachedSiteSetting
 
 from .exceptions import InvalidTransition, SlotTaken
 
 
 @register_setting(icon="date")
-class BookingSettings(CachedSiteSetting):
+class BookingSettings(BaseSiteSetting):
     """Editable rules of the booking engine and the default lesson price.
 
     Lives in `booking` (not `cms_pages`) so booking and commerce can read it without

@@ -14,7 +14,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts import roles
-from site_config.personal_cache import touch_users
 
 from .exceptions import HoldLimitReached, InvalidTransition, SlotTaken, SlotUnavailable
 from .models import Booking, BookingEvent, BookingSettings, BookingStatus
@@ -122,8 +121,6 @@ def extend_holds(bookings, now=None):
                 extended.append(locked)
         if extended:
             Booking.objects.bulk_update(extended, ["hold_expires_at", "hold_extended_at"])
-            # bulk_update sends no signals: the basket and slot pages must still change.
-            touch_users(*{booking.student_id for booking in extended})
     changes = {booking.pk: booking for booking in extended}
     for booking in bookings:
         if booking.pk in changes:

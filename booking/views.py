@@ -14,12 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from wagtail.models import Site
 
 from accounts import roles
 from accounts.selectors import format_eur
-from site_config import page_cache
-from site_config.cached_settings import site_for_request
-from site_config.personal_cache import SLOTS, personal_page, touch_scope, user_scope
 
 from .exceptions import BookingError, HoldLimitReached
 from .forms import CancelForm, HoldForm, TeacherMessageForm, TimeOffFormSet, WindowFormSet
@@ -46,9 +44,8 @@ def _zone(user):
 
 
 def _booking_settings(request):
-    """The booking settings of the request's site (kept on the request, and in the cache
-    until content changes: site_config/cached_settings.py)."""
-    if site_for_request(request) is None:
+    """The booking settings of the request's site (Wagtail keeps them for the request)."""
+    if Site.find_for_request(request) is None:
         return BookingSettings.current()
     return BookingSettings.for_request(request)
 
@@ -87,7 +84,6 @@ TEACHER_PICKER_FIELDS = (
 )
 
 
-@personal_page(scopes=lambda request: (SLOTS,))
 @student_required
 def book(request):
     """Pick a teacher, see their free slots week by week in the student's zone, hold one."""
@@ -186,7 +182,6 @@ def _history_page(queryset, number):
     return _lesson_page(queryset, number, newest_first=True)
 
 
-@personal_page()
 @student_required
 def my_bookings(request):
     """The student's lessons: basket holds and upcoming lessons, then one page of past and
@@ -246,7 +241,6 @@ def remove(request, pk):
     return redirect("booking:my_bookings")
 
 
-@personal_page()
 @teacher_required
 def teacher_dashboard(request):
     """The teacher's lessons: paid ones awaiting a decision first, then upcoming, then one
@@ -337,9 +331,6 @@ def availability(request):
                     TimeOff(teacher=teacher, start_date=start, end_date=end, note=note)
                     for start, end, note in time_off_formset.ranges()
                 )
-                # bulk_create sends no signals: say so to both page caches ourselves.
-                page_cache.purge_now_and_on_commit()
-                touch_scope(user_scope(teacher.pk), SLOTS)
             messages.success(request, "Your availability is saved.")
             return redirect("booking:availability")
     else:

@@ -124,6 +124,11 @@ def review_create(request, booking_id):
     return render(request, template, context)
 
 
+# No CSRF token: the footer form is on every page, and pages carrying a token cannot be shared
+# by the anonymous page cache. A forged sign-up only sends a confirmation email that its owner
+# ignores (double opt-in), and the honeypot and rate limit stop bulk posting
+# (site_config/page_cache.py, docs/operations.md).
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def newsletter_subscribe(request):
     """Sign-up with double opt-in. The footer and the home page block post here."""

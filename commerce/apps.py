@@ -16,14 +16,3 @@ class CommerceConfig(AppConfig):
 
         register_exporter("orders")(export_orders)
         post_migrate.connect(grant_editor_offer_permissions, sender=self)
-        self._register_personal_pages()
-
-    def _register_personal_pages(self):
-        """Whose logged-in pages a change makes stale (site_config.personal_cache)."""
-        from site_config.personal_cache import register
-
-        from .models import Order, OrderItem, Payment, Refund
-
-        register(Order, lambda order: (order.student_id,))
-        for model in (OrderItem, Payment, Refund):
-            register(model, lambda row: (row.order.student_id,))

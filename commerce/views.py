@@ -19,8 +19,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from site_config.personal_cache import personal_page
-
 from . import services, webhooks
 from .forms import CheckoutForm, PromoCodeForm
 from .models import Order, OrderStatus
@@ -52,7 +50,6 @@ def _open_order(user):
     return Order.objects.filter(student=user, status=OrderStatus.OPEN).first()
 
 
-@personal_page(vary=lambda request: request.session.get(PROMO_SESSION_KEY, ""))
 @login_required
 def basket(request):
     """The basket: held lessons priced live from the database, offer and total."""

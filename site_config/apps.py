@@ -8,7 +8,6 @@ class SiteConfig(AppConfig):
     verbose_name = "Site configuration"
 
     def ready(self):
-        from . import checks, page_cache, personal_cache  # noqa: F401 - checks register
+        from . import checks, page_cache  # noqa: F401 - checks register
 
         page_cache.connect_signals()
-        personal_cache.connect_signals()

@@ -1,50 +1,55 @@
 """Anonymous page cache in Django's cache (Redis in production, shared by every app server).
 
-Why in the app rather than a CDN: the site has no CDN, Wagtail's frontend-cache purging needs
-one, and the app servers already share Redis. Caching in a middleware keeps the rules in one
-place and makes them testable:
+Why: visitors' pages (home, teachers, blog) are the same for everyone and change only when an
+editor or a teacher changes content; served from Redis they cost less than a health check.
+The site has no CDN, so Wagtail's frontend-cache purging has nothing to purge. Logged-in
+pages are never cached: they render every time.
+
+The rules, pinned by tests/test_page_cache.py:
 
 - Only anonymous GET/HEAD requests are served from or stored in the cache. "Anonymous" is
   decided from the cookies before the view runs: a request carrying a session cookie or a
-  messages cookie is never served from the cache (it may belong to a logged-in user, or have a
-  flash message waiting). Paths of per-user areas (basket, bookings, profile, admin, ...) are
-  never cached at all.
-- A response is stored only when it is a complete 200 HTML response that sets no cookie of
-  its own, did not change the session or add a message, varies on nothing but ``Cookie``, and
-  is not marked private/no-store by its view.
-- CSRF tokens: every page has a form (the footer's newsletter sign-up), so refusing pages that
-  use the token would cache nothing. Instead the rendered tokens (masked forms of this
-  visitor's secret, found by unmasking every 64-character candidate) are replaced by a
-  placeholder when storing, and a hit fills in a token of the *current* visitor's secret
-  (``get_token``), so the CSRF middleware sets that visitor's own cookie. One visitor's token
-  never reaches another. Such responses are ``private`` for browsers and proxies, as they set
-  a cookie; the server-side cache still serves them.
-- Entries are keyed by (generation, host, full path). Publishing, unpublishing or deleting a
-  page, and saving any model that anonymous pages show (site settings, teachers' profiles,
-  offers, testimonials, images, ...), bumps the generation, so the next anonymous request
-  renders afresh on every server at once. Entries also expire after ``PAGE_CACHE_SECONDS``
-  (slots and dates change with the clock).
+  messages cookie is never served from the cache. Paths of per-user areas (basket, bookings,
+  profile, admin, ...) are never cached at all.
+- A response is stored only when it is a complete 200 HTML answer to a GET that sets no
+  cookie, did not change the session, varies on nothing but ``Cookie``, and is not marked
+  private/no-store by its view. This middleware sits outside the CSRF and messages
+  middleware, so a page whose render used the CSRF token (Django then sets the CSRF cookie)
+  or added a message (the messages cookie) is simply not stored: such pages are personal.
+- CSRF decision: the footer's newsletter sign-up form, on every page, posts *without* a CSRF
+  token, and its view is ``csrf_exempt``. A forged sign-up can only make us send a
+  confirmation email that its owner ignores: subscriptions need double opt-in (the emailed
+  link), and the view has a honeypot and a rate limit. So pages with only that form are
+  cacheable, and nothing here touches Django's CSRF internals. Every other form (login,
+  contact, booking) keeps its token, and its page is never stored.
+- Entries are keyed by (generation, host, full path). A purge bumps the generation, so the
+  next anonymous request renders afresh on every server at once. Purges come from Wagtail's
+  ``page_published``/``page_unpublished``/``post_page_move`` signals, page deletion, and saves
+  or deletes of the models listed in ``PURGING_MODELS`` (what visitors' pages show). Code
+  that changes those rows without signals (``QuerySet.update``) calls
+  ``purge_after_bulk_change(Model)``. Entries also expire after ``PAGE_CACHE_SECONDS``.
+- Shared template fragments (the footer) are cached with ``{% cache %}`` keyed by the same
+  generation (``{% content_generation %}``), so an edit shows on the next request.
+- Redis unreachable: django-redis ignores the error (``DJANGO_REDIS_IGNORE_EXCEPTIONS``), a
+  lookup is a miss and the page renders.
 - Served responses carry ``X-Page-Cache: hit`` (or ``miss``/``skip``). Anonymous cacheable
-  responses without a token say ``Cache-Control: public, max-age=<PAGE_CACHE_BROWSER_SECONDS>``
-  with ``Vary: Cookie``; every response to an authenticated user says ``private, no-cache`` so
-  no shared cache (proxy or this one) ever keeps it.
-
-The middleware sits after the session, auth, CSRF and messages middleware, so the outer ones
-(request id, security headers, CSP) still run on every hit and cached entries contain only
-what the view produced.
+  responses say ``Cache-Control: public, max-age=<PAGE_CACHE_BROWSER_SECONDS>`` with
+  ``Vary: Cookie``; every response to an authenticated user says ``private, no-cache``.
 """
 
 import hashlib
 import logging
-import re
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.middleware.csrf import CSRF_TOKEN_LENGTH, _unmask_cipher_token, get_token
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 logger = logging.getLogger(__name__)
 
@@ -64,66 +69,32 @@ DEFAULT_EXCLUDED_PREFIXES = (
     "/healthz",
     "/media/",
     "/newsletter/",
+    "/orders/",
     "/profile/",
     "/stripe/",
     "/students/",
     "/teacher/",
 )
 
-# Apps whose models appear on anonymous pages; saving or deleting one purges the cache.
-PURGING_APPS = {
-    "accounts",
-    "booking",
-    "cms_pages",
-    "commerce",
-    "taggit",
-    "wagtailcore",
-    "wagtaildocs",
-    "wagtailimages",
-    "wagtailredirects",
-    "wagtailsettings",
-}
-# Models of those apps that change often without changing what visitors see.
-NON_PURGING_MODELS = {
-    "accounts.user",  # last_login on every login; profile changes purge through Profile
-    "wagtailcore.revision",  # drafts; publishing purges through page_published
-    "wagtailcore.pagelogentry",
-    "wagtailcore.modellogentry",
-    "wagtailcore.referenceindex",
-    "wagtailcore.pagesubscription",
-    "wagtailcore.taskstate",
-    "wagtailcore.workflowstate",
-    "wagtailcore.uploadedfile",
-    "wagtailimages.rendition",  # created while rendering anonymous pages
-}
-# Saving a draft revision or locking a page updates only these fields; visitors see nothing.
-DRAFT_ONLY_FIELDS = {
-    "comments",
-    "draft_title",
-    "has_unpublished_changes",
-    "latest_revision",
-    "latest_revision_created_at",
-    "locked",
-    "locked_at",
-    "locked_by",
-}
-# Settings whose name matches a part below but which visitors' pages show (the lesson price).
-ALWAYS_PURGING_MODELS = {"booking.bookingsettings"}
-NON_PURGING_NAME_PARTS = (
-    "attempt",
-    "basket",
-    "booking",
-    "event",
-    "log",
-    "order",
-    "payment",
-    "redemption",
-    "refund",
-    "session",
-    "subscriber",
-    "subscription",
-    "token",
+# What visitors' pages show besides Wagtail pages (which purge through the page signals):
+# saving or deleting one of these purges. Lower-case labels, as ``Model._meta.label_lower``.
+PURGING_MODELS = frozenset(
+    {
+        "wagtailcore.site",  # root page and host names
+        "cms_pages.sitesettings",  # brand, footer links, contact email, social links
+        "booking.bookingsettings",  # the lesson price on teacher pages
+        "accounts.user",  # a teacher's activity (not a login: see USER_LOGIN_FIELDS)
+        "accounts.profile",  # teachers' names, photos, bios, prices, slugs
+        "commerce.offer",  # the offers block
+        "cms_pages.comment",  # testimonials (only approved ones show)
+        "cms_pages.lessonreview",  # lesson reviews on teacher pages
+        "wagtailimages.image",
+        "wagtaildocs.document",
+        "wagtailredirects.redirect",
+    }
 )
+# A save of only these user fields (each login) changes nothing a visitor sees.
+USER_LOGIN_FIELDS = frozenset({"last_login"})
 
 
 def _setting(name, default):
@@ -131,6 +102,7 @@ def _setting(name, default):
 
 
 def current_generation():
+    """The cache's generation: part of every page and fragment key; a purge bumps it."""
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, 1, timeout=None)
@@ -138,29 +110,13 @@ def current_generation():
     return generation
 
 
-_MISSING = object()
-
-
-def remember(name, compute, timeout=None):
-    """``compute()``, kept in the cache until content changes (the next purge): for values
-    every page needs but editors rarely change, like the contact page's URL."""
-    key = f"pagecache:{current_generation()}:value:{name}"
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = compute()
-        cache.set(key, value, timeout=timeout or _setting("PAGE_CACHE_VALUE_SECONDS", 3600))
-    return value
-
-
 def purge():
-    """Make every cached page stale (on every server) by bumping the generation."""
+    """Make every cached page and fragment stale (on every server) by bumping the generation."""
     try:
         cache.add(GENERATION_KEY, 1, timeout=None)
         cache.incr(GENERATION_KEY)
     except ValueError:  # evicted between add and incr
         cache.add(GENERATION_KEY, 1, timeout=None)
-    except Exception:
-        logger.exception("Could not purge the page cache")
 
 
 def purge_now_and_on_commit():
@@ -170,50 +126,52 @@ def purge_now_and_on_commit():
     transaction.on_commit(purge)
 
 
-def _model_purges(model):
-    meta = model._meta
-    if meta.label_lower in ALWAYS_PURGING_MODELS:
-        return True
-    if meta.app_label not in PURGING_APPS or meta.label_lower in NON_PURGING_MODELS:
-        return False
-    return not any(part in meta.model_name for part in NON_PURGING_NAME_PARTS)
-
-
-_purging_cache = {}
+def purges(model):
+    """Whether changes to ``model`` show on visitors' pages (``PURGING_MODELS``)."""
+    return model._meta.concrete_model._meta.label_lower in PURGING_MODELS
 
 
 def purge_after_bulk_change(model):
     """Purge as a save of ``model`` would: for changes that send no ``post_save`` (a
-    queryset ``.update()``, such as bulk moderation). Models visitors never see do nothing."""
-    if _model_purges(model):
+    queryset ``.update()``, such as bulk moderation). Unlisted models do nothing."""
+    if purges(model):
         purge_now_and_on_commit()
 
 
-def _on_model_change(sender, **kwargs):
-    purges = _purging_cache.get(sender)
-    if purges is None:
-        purges = _purging_cache[sender] = _model_purges(sender)
-    if not purges or kwargs.get("raw"):
+def _on_model_change(sender, raw=False, update_fields=None, **kwargs):
+    if raw or not purges(sender):
         return
-    update_fields = kwargs.get("update_fields")
-    if update_fields and set(update_fields) <= DRAFT_ONLY_FIELDS:
+    login_only = update_fields and set(update_fields) <= USER_LOGIN_FIELDS
+    if login_only and sender._meta.concrete_model is get_user_model():
         return
     purge_now_and_on_commit()
 
 
-def _on_page_publication(sender, **kwargs):
+def _on_groups_change(sender, action, **kwargs):
+    """A user joining or leaving the Teachers group appears on or leaves the teachers' list."""
+    if action in ("post_add", "post_remove", "post_clear"):
+        purge_now_and_on_commit()
+
+
+def _on_page_change(sender, **kwargs):
     purge_now_and_on_commit()
 
 
 def connect_signals():
     """Called from ``SiteConfig.ready`` so every process (web, worker, scheduler, shell)
     purges when it changes content."""
-    from wagtail.signals import page_published, page_unpublished
-
-    post_save.connect(_on_model_change, dispatch_uid="page_cache_post_save")
-    post_delete.connect(_on_model_change, dispatch_uid="page_cache_post_delete")
-    page_published.connect(_on_page_publication, dispatch_uid="page_cache_published")
-    page_unpublished.connect(_on_page_publication, dispatch_uid="page_cache_unpublished")
+    for label in PURGING_MODELS:
+        apps.get_model(label)  # a renamed or moved model fails here, at startup
+    # Any sender: a proxy (accounts.Teacher) sends signals as itself, not as its table's model.
+    post_save.connect(_on_model_change, dispatch_uid="page_cache:save")
+    post_delete.connect(_on_model_change, dispatch_uid="page_cache:delete")
+    m2m_changed.connect(
+        _on_groups_change, sender=get_user_model().groups.through, dispatch_uid="page_cache:groups"
+    )
+    page_published.connect(_on_page_change, dispatch_uid="page_cache:published")
+    page_unpublished.connect(_on_page_change, dispatch_uid="page_cache:unpublished")
+    post_page_move.connect(_on_page_change, dispatch_uid="page_cache:moved")
+    post_delete.connect(_on_page_change, sender=Page, dispatch_uid="page_cache:page_deleted")
 
 
 def _cache_key(request, generation):
@@ -222,77 +180,12 @@ def _cache_key(request, generation):
     return f"pagecache:{generation}:{digest}"
 
 
-CSRF_PLACEHOLDER = b"__page_cache_csrf_token__"
-_TOKEN_CANDIDATE = re.compile(
-    rb"(?<![A-Za-z0-9])[A-Za-z0-9]{%d}(?![A-Za-z0-9])" % CSRF_TOKEN_LENGTH
-)
+_NOT_STORED_HEADERS = {"cache-control", "set-cookie", "vary", "x-page-cache", "x-request-id"}
 
 
-def tokenise_csrf(content, secret):
-    """Replace every masked CSRF token of ``secret`` in ``content`` by the placeholder.
-
-    Returns ``(content, count)``.
-    """
-    count = 0
-
-    def replace(match):
-        nonlocal count
-        if _unmask_cipher_token(match.group().decode()) == secret:
-            count += 1
-            return CSRF_PLACEHOLDER
-        return match.group()
-
-    return _TOKEN_CANDIDATE.sub(replace, content), count
-
-
-_NOT_STORED_HEADERS = {
-    "cache-control",
-    "set-cookie",
-    "vary",
-    "x-page-cache",
-    "x-personal-cache",
-    "x-request-id",
-}
-
-
-def make_entry(request, response):
-    """A cache entry of a complete response with this visitor's CSRF tokens taken out, or
-    None when a token went somewhere we cannot see (such a page must never be shared)."""
-    content = response.content
-    has_token = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
-    if has_token:
-        content, count = tokenise_csrf(content, request.META.get("CSRF_COOKIE", ""))
-        if not count:
-            return None
-    headers = [
-        (name, value) for name, value in response.items() if name.lower() not in _NOT_STORED_HEADERS
-    ]
-    return {
-        "status": response.status_code,
-        "headers": headers,
-        "content": content,
-        "has_token": has_token,
-    }
-
-
-def response_from_entry(request, entry):
-    """The stored response, with a CSRF token of the *current* visitor's secret filled in
-    (the CSRF middleware then sets that visitor's own cookie)."""
-    content = entry["content"]
-    if entry["has_token"]:
-        content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
-    response = HttpResponse(content, status=entry["status"])
-    for name, value in entry["headers"]:
-        response[name] = value
-    if request.method == "HEAD":
-        response.content = b""
-        response["Content-Length"] = str(len(content))
-    return response
-
-
-def is_complete_html(request, response):
-    """A finished 200 HTML answer to a GET that set no cookie, changed no session and added
-    no message: the only kind of response either page cache may keep."""
+def is_storable(request, response):
+    """A finished 200 HTML answer to a GET that set no cookie (no CSRF token was used, no
+    message added), changed no session and may be shared."""
     if request.method != "GET" or response.status_code != 200:
         return False
     if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
@@ -302,26 +195,25 @@ def is_complete_html(request, response):
     session = getattr(request, "session", None)
     if session is not None and session.modified:
         return False
-    messages = getattr(request, "_messages", None)
-    return not (messages is not None and getattr(messages, "added_new", False))
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+        return False
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    return vary <= {"cookie", "accept-encoding"}
 
 
 class AnonymousPageCacheMiddleware:
+    """Between the session and the CSRF middleware (see the module docstring)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if not _setting("PAGE_CACHE_ENABLED", True):
             return self.get_response(request)
-        candidate = self._is_candidate(request)
-        key = None
-        if candidate:
-            try:
-                key = _cache_key(request, current_generation())
-                entry = cache.get(key)
-            except Exception:
-                logger.warning("Page cache unavailable", exc_info=True)
-                entry, key = None, None
+        key = _cache_key(request, current_generation()) if self._is_candidate(request) else None
+        if key is not None:
+            entry = cache.get(key)
             if entry is not None:
                 return self._from_entry(request, entry)
 
@@ -332,13 +224,21 @@ class AnonymousPageCacheMiddleware:
             patch_cache_control(response, private=True, no_cache=True)
             response.headers.pop("Expires", None)
             return response
-        if key is not None and self._is_storable(request, response):
-            stored = self._store(key, request, response)
+        if key is not None:
+            stored = is_storable(request, response)
             if stored:
-                self._mark_cacheable(response, has_token=stored["has_token"])
+                entry = {
+                    "status": response.status_code,
+                    "headers": [
+                        (name, value)
+                        for name, value in response.items()
+                        if name.lower() not in _NOT_STORED_HEADERS
+                    ],
+                    "content": response.content,
+                }
+                cache.set(key, entry, timeout=_setting("PAGE_CACHE_SECONDS", 120))
+                self._mark_public(response)
             response["X-Page-Cache"] = "miss" if stored else "skip"
-        elif candidate:
-            response["X-Page-Cache"] = "skip"
         return response
 
     def _is_candidate(self, request):
@@ -351,38 +251,19 @@ class AnonymousPageCacheMiddleware:
         prefixes = _setting("PAGE_CACHE_EXCLUDED_PREFIXES", DEFAULT_EXCLUDED_PREFIXES)
         return not request.path.startswith(tuple(prefixes))
 
-    def _is_storable(self, request, response):
-        if not is_complete_html(request, response):
-            return False
-        cache_control = response.get("Cache-Control", "").lower()
-        if any(word in cache_control for word in ("private", "no-store", "no-cache")):
-            return False
-        vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
-        return vary <= {"cookie", "accept-encoding"}
-
-    def _store(self, key, request, response):
-        """Store the view's response; the entry, or None when it cannot be shared."""
-        entry = make_entry(request, response)
-        if entry is None:
-            return None
-        try:
-            cache.set(key, entry, timeout=_setting("PAGE_CACHE_SECONDS", 120))
-        except Exception:
-            logger.warning("Could not store a page in the cache", exc_info=True)
-            return None
-        return entry
-
     def _from_entry(self, request, entry):
-        response = response_from_entry(request, entry)
-        self._mark_cacheable(response, has_token=entry["has_token"])
+        response = HttpResponse(entry["content"], status=entry["status"])
+        for name, value in entry["headers"]:
+            response[name] = value
+        if request.method == "HEAD":
+            response.content = b""
+            response["Content-Length"] = str(len(entry["content"]))
+        self._mark_public(response)
         response["X-Page-Cache"] = "hit"
         return response
 
-    def _mark_cacheable(self, response, *, has_token):
-        if has_token:  # it sets the visitor's CSRF cookie: no shared cache may keep it
-            patch_cache_control(response, private=True, max_age=0)
-        else:
-            patch_cache_control(
-                response, public=True, max_age=_setting("PAGE_CACHE_BROWSER_SECONDS", 60)
-            )
+    def _mark_public(self, response):
+        patch_cache_control(
+            response, public=True, max_age=_setting("PAGE_CACHE_BROWSER_SECONDS", 60)
+        )
         patch_vary_headers(response, ("Cookie",))

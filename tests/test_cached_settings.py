@@ -1,16 +1,16 @@
-"""Site and site settings are read from the cache across requests (site_config/
-cached_settings.py), and an edit shows on the very next request."""
+"""Site settings come from Wagtail's own per-request cache (``BaseSiteSetting.for_request``):
+read once per request, never kept across requests, so an edit shows on the very next request."""
 
 import pytest
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.models import Site
 
 from booking.models import BookingSettings
 from cms_pages.models import SiteSettings
-from site_config.cached_settings import site_for_request
 
 pytestmark = pytest.mark.django_db
 
@@ -19,19 +19,17 @@ def fresh_request():
     return RequestFactory().get("/", HTTP_HOST="localhost")
 
 
-def test_a_second_request_reads_site_and_settings_without_queries():
+def test_settings_are_wagtails_own_and_read_once_per_request():
+    assert issubclass(SiteSettings, BaseSiteSetting)
+    assert issubclass(BookingSettings, BaseSiteSetting)
     site = Site.objects.get(is_default_site=True)
-    for _ in range(2):  # the first may create the settings rows (a new generation)
-        first = fresh_request()
-        assert site_for_request(first) == site
-        SiteSettings.for_request(first)
-        BookingSettings.for_request(first)
-
-    second = fresh_request()
+    SiteSettings.for_site(site), BookingSettings.for_site(site)  # rows exist
+    request = fresh_request()
+    SiteSettings.for_request(request)
+    BookingSettings.for_request(request)
     with CaptureQueriesContext(connection) as queries:
-        assert site_for_request(second) == site
-        assert SiteSettings.for_request(second).site_id == site.pk
-        assert BookingSettings.for_request(second).site_id == site.pk
+        assert SiteSettings.for_request(request).site_id == site.pk
+        assert BookingSettings.for_request(request).site_id == site.pk
     assert len(queries) == 0
 
 

@@ -19,11 +19,9 @@ def test_html_is_gzipped_when_the_browser_accepts_it(client):
     assert len(packed.content) < len(plain.content) / 2
 
 
-def test_logged_in_pages_from_the_per_user_cache_are_gzipped_too(client, student):
+def test_logged_in_pages_are_gzipped_too(client, student):
     client.force_login(student)
-    for _ in range(2):  # the first request creates the settings rows (a new generation)
-        client.get("/bookings/")
     again = client.get("/bookings/", HTTP_ACCEPT_ENCODING="gzip")
-    assert again["X-Personal-Cache"] == "hit"
+    assert again.status_code == 200
     assert again["Content-Encoding"] == "gzip"
     assert "</html>" in gzip.decompress(again.content).decode()

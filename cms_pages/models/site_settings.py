@@ -2,9 +2,7 @@
 
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.settings.models import register_setting
-
-from site_config.cached_settings import CachedSiteSetting
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 DEFAULT_BRAND_NAME = "Petit Talk"
 DEFAULT_META_DESCRIPTION = (
@@ -14,7 +12,7 @@ DEFAULT_META_DESCRIPTION = (
 
 
 @register_setting(icon="site")
-class SiteSettings(CachedSiteSetting):
+class SiteSettings(BaseSiteSetting):
     brand_name = models.CharField(max_length=80, default=DEFAULT_BRAND_NAME)
     contact_email = models.EmailField(
         blank=True, help_text="Contact form messages are sent to this address."

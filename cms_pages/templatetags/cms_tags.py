@@ -4,6 +4,7 @@ from django import template
 from wagtail.models import Page
 
 from cms_pages import navigation, seo
+from cms_pages.models import ContactPage
 from site_config import page_cache
 
 register = template.Library()
@@ -47,18 +48,16 @@ def json_ld(data):
 
 @register.simple_tag(takes_context=True)
 def contact_page_url(context):
-    """URL of the live contact page. Every page's footer shows it, so it is kept in the cache
-    until content changes (publishing or moving a page purges), not looked up each time."""
-    from cms_pages.models import ContactPage
-
+    """URL of the live contact page, for the footer (inside its ``{% cache %}`` fragment, so
+    looked up once per content generation, not on every page)."""
     request = context.get("request")
-    if request is None:
-        return ""
+    contact = ContactPage.objects.live().public().first()
+    return contact.get_url(request) if contact else ""
 
-    def lookup():
-        contact = ContactPage.objects.live().public().first()
-        return contact.get_url(request) if contact else ""
 
-    if not hasattr(request, "_contact_page_url"):
-        request._contact_page_url = page_cache.remember(f"contact-url:{request.get_host()}", lookup)
-    return request._contact_page_url
+@register.simple_tag
+def content_generation():
+    """The page cache's generation: a ``{% cache %}`` key part that changes whenever what
+    visitors see changes (site_config.page_cache purges), so a cached fragment shows an edit
+    on the next request."""
+    return page_cache.current_generation()

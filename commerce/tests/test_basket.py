@@ -134,8 +134,6 @@ def test_basket_query_count_is_the_same_for_1_and_20_lessons(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    settings.PERSONAL_PAGE_CACHE_SECONDS = 0  # count the rendering, not a cached copy
-
     make_offer(value=10)
     make_offer(kind=OfferKind.BUNDLE, value=0, bundle_buy=5, bundle_free=1, name="Bundle")
     make_held(student, teacher, 1)

@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Outside CSRF and messages: a page that set the CSRF or messages cookie is not stored.
+    "site_config.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -109,11 +111,12 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "site_config.page_cache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "site_config.urls"
 
+# No explicit "loaders": Django then wraps the filesystem and app loaders in its cached
+# loader, so each template is parsed once per process.
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -133,9 +136,6 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "site_config.wsgi.application"
-
-# Logged-in pages cached per user for this many seconds (site_config/personal_cache.py; 0: off).
-PERSONAL_PAGE_CACHE_SECONDS = env_int("PERSONAL_PAGE_CACHE_SECONDS", 10)
 
 # Database: DATABASE_URL (PostgreSQL in production and CI); SQLite for `make run`.
 DATABASES = {
@@ -197,20 +197,34 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "max-age=86400"}
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
 
-# Cache and sessions: Redis when REDIS_URL is set (shared by several app servers).
+# Cache and sessions: Redis when REDIS_URL is set (shared by several app servers), through
+# django-redis as it ships. The site fails open without Redis: cache errors are ignored
+# (a read is a miss, a write does nothing), logged once a minute (site_config.logging_filters),
+# and /healthz answers 503. Sessions live in the database with Redis in front (cached_db),
+# so a Redis outage logs nobody out.
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "site_config.redis_cache.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "petit-talk"),
+            "OPTIONS": {
+                # An unreachable or stalled Redis costs a fraction of a second, not a request.
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# django-ratelimit: a count the cache cannot give (Redis down) lets the request through.
+RATELIMIT_FAIL_OPEN = True
 
 # Background tasks (django-tasks). Production runs `manage.py db_worker` as its own process.
 TASKS = {
@@ -287,7 +301,11 @@ CURRENCY = "EUR"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "site_config.request_logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "site_config.request_logging.RequestIdFilter"},
+        # Errors that repeat on every request while Redis is down: once a minute per process.
+        "once_a_minute": {"()": "site_config.logging_filters.OncePerMinute"},
+    },
     "formatters": {
         "json": {"()": "site_config.request_logging.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
@@ -306,6 +324,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "petit_talk.request": {"level": env("REQUEST_LOG_LEVEL", "INFO")},
+        "django_redis.cache": {"filters": ["once_a_minute"]},
+        "site_config.health": {"filters": ["once_a_minute"]},
     },
 }
 

@@ -24,6 +24,3 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 SITE_URL = WAGTAILADMIN_BASE_URL
 # Cached pages would leak between tests; tests/test_page_cache.py switches it on.
 PAGE_CACHE_ENABLED = False
-# The per-user cache of logged-in pages stays on: the root conftest empties the cache before
-# every test, and flows that write then read exercise its invalidation.
-PERSONAL_PAGE_CACHE_SECONDS = 10
