@@ -31,6 +31,8 @@ WRITABLE_ON_GET = {
 CSRF_EXEMPT = {
     "stripe/webhook/": "Stripe signs every event; the view verifies the signature",
     "newsletter/unsubscribe/<str:token>/": "RFC 8058 one-click unsubscribe, secret token",
+    "newsletter/subscribe/": "double opt-in (a forged sign-up only sends a confirmation email), "
+    "honeypot and rate limit; lets pages with the footer form be cached (site_config/page_cache)",
 }
 # Django-level exempt, but Django REST framework enforces CSRF itself for session users
 # (checked by POSTing to them like any other endpoint).
