@@ -1,8 +1,7 @@
 """Read-only queries other apps rely on (booking picks teachers through these)."""
 
-from decimal import Decimal
-
 from django.contrib.auth import get_user_model
+from django.db.models import Avg, Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -72,29 +71,11 @@ def may_view_student_page(viewer, student):
     )
 
 
-def site_lesson_price_cents(request=None):
-    """The site's default lesson price (booking settings), in cents."""
-    from booking.models import BookingSettings
-
-    if request is not None:
-        return BookingSettings.for_request(request).lesson_price_cents
-    from wagtail.models import Site
-
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is None:
-        return BookingSettings._meta.get_field("lesson_price_cents").default
-    return BookingSettings.for_site(site).lesson_price_cents
-
-
-def teacher_price_cents(teacher, request=None):
-    """A teacher's lesson price: their own override when set, else the site's price."""
-    override = teacher.profile.price_override_cents
-    if override is not None:
-        return override
-    return site_lesson_price_cents(request)
-
-
-def format_eur(cents):
-    """``1800`` → ``"€18.00"`` (Decimal arithmetic, never floats)."""
-    amount = (Decimal(cents) / 100).quantize(Decimal("0.01"))
-    return f"€{amount:,}"
+def teacher_rating(teacher):
+    """Average and number of the teacher's published lesson reviews: ``(4.5, 2)``, or
+    ``(None, 0)``. Read through the user's reverse relations (``teaching_bookings`` →
+    ``review``), so accounts imports no review model."""
+    summary = teacher.teaching_bookings.filter(review__status=PUBLISHED).aggregate(
+        average=Avg("review__rating"), count=Count("review")
+    )
+    return summary["average"], summary["count"]

@@ -11,15 +11,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from site_config.json_ld import json_ld
+from site_config.money import format_cents
+
 from . import roles
 from .forms import DeleteAccountForm, ProfileForm
-from .selectors import (
-    active_teachers,
-    format_eur,
-    get_active_teacher,
-    get_student_page,
-    teacher_price_cents,
-)
+from .selectors import active_teachers, get_active_teacher, get_student_page, teacher_rating
 from .services import erase_user, erasure_preview, export_user_data
 
 
@@ -30,7 +27,6 @@ def teacher_list(request):
 
 def teacher_detail(request, slug):
     teacher = get_active_teacher(slug)
-    price = format_eur(teacher_price_cents(teacher, request))
     canonical_url = request.build_absolute_uri(teacher.profile.get_absolute_url())
     return render(
         request,
@@ -38,16 +34,16 @@ def teacher_detail(request, slug):
         {
             "teacher": teacher,
             "profile": teacher.profile,
-            "price": price,
             "languages": teacher_languages(teacher.profile),
             "canonical_url": canonical_url,
-            "person_json_ld": person_json_ld(request, teacher, canonical_url),
+            "person_json_ld": json_ld(person_json_ld(request, teacher, canonical_url)),
         },
     )
 
 
 def person_json_ld(request, teacher, url):
-    """schema.org ``Person`` for a teacher's page (no email: pages never show one)."""
+    """The page's one schema.org ``Person`` (no email: pages never show one), with an
+    ``aggregateRating`` once the teacher has published reviews."""
     profile = teacher.profile
     data = {
         "@context": "https://schema.org",
@@ -61,6 +57,15 @@ def person_json_ld(request, teacher, url):
         data["description"] = profile.bio[:300]
     if profile.photo:
         data["image"] = request.build_absolute_uri(profile.photo.url)
+    average, count = teacher_rating(teacher)
+    if count:
+        data["aggregateRating"] = {
+            "@type": "AggregateRating",
+            "ratingValue": f"{average:.1f}",
+            "reviewCount": count,
+            "bestRating": 5,
+            "worstRating": 1,
+        }
     return data
 
 
@@ -144,7 +149,7 @@ def account_delete(request):
     """Shows what deleting settles (lessons cancelled, money refunded), then erases."""
     form = DeleteAccountForm(request.POST or None, user=request.user)
     preview = erasure_preview(request.user)
-    refund = format_eur(preview["refund_cents"]) if preview["refund_cents"] else ""
+    refund = format_cents(preview["refund_cents"]) if preview["refund_cents"] else ""
     if request.method == "POST" and form.is_valid():
         erase_user(request.user)
         logout(request)

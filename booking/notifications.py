@@ -7,14 +7,13 @@ calendar apps update or cancel the same event.
 """
 
 from datetime import UTC
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from accounts.zones import format_local
 from site_config.mail import encode_attachment, send_templated_email
 
 from .models import BookingStatus
@@ -46,20 +45,6 @@ REMINDER_EMAILS = [
 
 def booking_uid(booking):
     return f"booking-{booking.pk}@petittalk.example"
-
-
-def _zone_of(user):
-    try:
-        return ZoneInfo(user.profile.timezone)
-    except Exception:  # noqa: BLE001 - an unknown zone name falls back to UTC
-        return UTC
-
-
-def format_local(moment, user):
-    """``Monday 3 March 2025, 14:00 (Europe/Paris)`` in ``user``'s zone."""
-    zone = _zone_of(user)
-    local = moment.astimezone(zone)
-    return f"{date_format(local, 'l j F Y, H:i')} ({zone.key if hasattr(zone, 'key') else 'UTC'})"
 
 
 def lesson_event(booking, *, cancelled=False, attendee=None):

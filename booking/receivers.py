@@ -3,9 +3,9 @@
 from django.dispatch import receiver
 
 from accounts.signals import user_erased, user_erasure_preview
+from accounts.zones import format_local
 
 from .models import BookingStatus
-from .notifications import format_local
 from .services import lessons_settled_on_erasure, settle_lessons_of_closed_account
 
 

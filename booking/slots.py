@@ -14,17 +14,14 @@ so a lesson that crosses a change ends at the wall-clock time the clock really s
 
 import bisect
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import connections
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.zones import zone_of
+
 from .models import AvailabilityWindow, Booking, BookingSettings, TimeOff
-
-
-def teacher_zone(teacher):
-    return ZoneInfo(teacher.profile.timezone)
 
 
 def local_to_utc(naive, zone):
@@ -106,7 +103,7 @@ def available_slots(teacher, start, end, *, viewer=None, now=None, settings=None
     if earliest >= latest:
         return []
 
-    zone = teacher_zone(teacher)
+    zone = zone_of(teacher)
     windows = {}
     for weekday, w_start, w_end in AvailabilityWindow.objects.filter(teacher=teacher).values_list(
         "weekday", "start_time", "end_time"

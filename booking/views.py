@@ -2,7 +2,6 @@
 
 from collections import defaultdict
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +16,8 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
 from accounts import roles
-from accounts.selectors import format_eur
+from accounts.zones import zone_of
+from site_config.money import format_cents
 
 from .exceptions import BookingError, HoldLimitReached
 from .forms import CancelForm, HoldForm, TeacherMessageForm, TimeOffFormSet, WindowFormSet
@@ -34,13 +34,6 @@ from .permissions import student_required, teacher_required
 from .selectors import active_teachers
 from .services import hold_slot, lesson_price_cents
 from .slots import available_slots, week_bounds
-
-
-def _zone(user):
-    try:
-        return ZoneInfo(user.profile.timezone)
-    except (ValueError, KeyError):
-        return ZoneInfo("UTC")
 
 
 def _booking_settings(request):
@@ -98,7 +91,7 @@ def book(request):
     except ValueError:
         week = 0
     week = min(max(week, 0), booking_settings.horizon_weeks)
-    zone = _zone(request.user)
+    zone = zone_of(request.user)
 
     form = HoldForm(request.POST or None)
     basket_full = False
@@ -124,7 +117,7 @@ def book(request):
     context = {
         "teachers": teachers,
         "teacher": teacher,
-        "price": format_eur(lesson_price_cents(teacher, booking_settings)) if teacher else "",
+        "price": format_cents(lesson_price_cents(teacher, booking_settings)) if teacher else "",
         "form": form,
         "days": days,
         "week": week,
@@ -203,7 +196,7 @@ def my_bookings(request):
             "upcoming": upcoming,
             "past": past["items"],
             "history": past,
-            "zone_name": _zone(request.user).key,
+            "zone_name": zone_of(request.user).key,
             "cancellation_hours": booking_settings.cancellation_hours,
             "calendar_url": feed_url(token) if token else "",
             "basket_url": after_hold_url(),
@@ -271,7 +264,7 @@ def teacher_dashboard(request):
             "upcoming_pages": upcoming,
             "others": others["items"],
             "history": others,
-            "zone_name": _zone(request.user).key,
+            "zone_name": zone_of(request.user).key,
             "message_form": TeacherMessageForm(),
             "calendar_url": feed_url(token) if token else "",
         },
@@ -354,7 +347,7 @@ def availability(request):
         {
             "window_formset": window_formset,
             "time_off_formset": time_off_formset,
-            "zone_name": _zone(teacher).key,
+            "zone_name": zone_of(teacher).key,
         },
         status=400 if request.method == "POST" else 200,
     )

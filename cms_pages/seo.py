@@ -4,18 +4,12 @@ Every value falls back in the same order: the page's promote tab, then the page'
 content, then the site settings.
 """
 
-import json
-
 from django.templatetags.static import static
 from django.utils.html import strip_tags
-from django.utils.safestring import mark_safe
 
 from .models.site_settings import DEFAULT_BRAND_NAME, DEFAULT_META_DESCRIPTION, SiteSettings
 
 SHARE_IMAGE_FILTER = "fill-1200x630|format-jpeg"
-
-# Same escapes as Django's json_script: the JSON cannot close the <script> element.
-_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def site_settings_for(request):
@@ -140,9 +134,3 @@ def blog_posting_data(page, seo):
         data["image"] = seo["image"]["url"]
     return data
 
-
-def json_ld(data):
-    """JSON for a <script type="application/ld+json"> element, safe to print unescaped."""
-    return mark_safe(  # noqa: S308 - the escapes above make the JSON inert inside <script>
-        json.dumps(data, ensure_ascii=False, sort_keys=True).translate(_JSON_SCRIPT_ESCAPES)
-    )

@@ -4,7 +4,7 @@ from django import forms
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
-from .money import format_cents
+from site_config.money import format_cents
 
 COUNTRY_PROMPT = "Choose your country"
 COUNTRY_ERROR = "Please choose your country from the list."

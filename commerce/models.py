@@ -7,7 +7,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from .money import format_cents
+from site_config.money import format_cents
 
 
 class OfferKind(models.TextChoices):

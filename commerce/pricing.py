@@ -23,8 +23,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from site_config.money import format_cents
+
 from .models import OfferKind
-from .money import format_cents
 
 CODE_UNKNOWN = "unknown"
 CODE_NOT_STARTED = "not_started"

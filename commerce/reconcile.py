@@ -23,9 +23,10 @@ from datetime import timedelta
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from site_config.money import format_cents
+
 from . import webhooks
 from .models import PAID_STATUSES, Order, OrderStatus
-from .money import format_cents
 from .payments import get_provider
 
 logger = logging.getLogger(__name__)

@@ -24,10 +24,12 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.zones import format_local
 from booking.exceptions import BookingError
 from booking.models import Booking
 from booking.services import extend_holds
 from site_config.mail import send_templated_email
+from site_config.money import format_cents
 
 from .models import (
     PAID_STATUSES,
@@ -41,7 +43,6 @@ from .models import (
     Refund,
     RefundStatus,
 )
-from .money import format_cents
 from .offers import has_limits, lock_limited_offers, offers_for_pricing
 from .payments import get_provider
 from .payments.base import PaymentError
@@ -702,8 +703,6 @@ def execute_refund(refund_pk):
 
 
 def _lesson_line(booking, student):
-    from booking.notifications import format_local
-
     return f"{format_local(booking.start, student)} with {booking.teacher.display_name}"
 
 

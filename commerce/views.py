@@ -19,10 +19,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
+from site_config.money import format_cents
+
 from . import services, webhooks
 from .forms import CheckoutForm, PromoCodeForm
 from .models import Order, OrderStatus
-from .money import format_cents
 from .payments import get_provider
 from .payments.base import PaymentError
 from .permissions import checkout_student_required, own_order_or_404

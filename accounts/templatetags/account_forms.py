@@ -32,12 +32,3 @@ def form_errors(form):
 def _hidden_errors(form):
     return [error for field in form.hidden_fields() for error in field.errors]
 
-
-@register.filter
-def json_ld(data):
-    """A ``<script type="application/ld+json">`` block, escaped like ``json_script``."""
-    from django.utils.html import json_script
-    from django.utils.safestring import mark_safe
-
-    tag = json_script(data).replace('type="application/json"', 'type="application/ld+json"', 1)
-    return mark_safe(tag)  # noqa: S308 - json_script escaped the data; only the type changed

@@ -8,9 +8,10 @@ from wagtail.models import Site
 
 from accounts.blocks import TeacherCarouselBlock
 from accounts.factories import StudentFactory, TeacherFactory
-from accounts.selectors import active_teachers, format_eur, get_active_teacher
+from accounts.selectors import active_teachers, get_active_teacher
 from accounts.sitemaps import TeacherSitemap
 from booking.models import BookingSettings
+from site_config.money import format_cents
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +26,10 @@ def make_teacher(name, **profile):
     return teacher
 
 
-def test_format_eur_uses_two_decimals():
-    assert format_eur(1800) == "€18.00"
-    assert format_eur(2250) == "€22.50"
-    assert format_eur(5) == "€0.05"
+def test_money_format_uses_two_decimals():
+    assert format_cents(1800) == "€18.00"
+    assert format_cents(2250) == "€22.50"
+    assert format_cents(5) == "€0.05"
 
 
 def test_teacher_list_shows_active_teachers_with_pinned_queries(

@@ -6,6 +6,7 @@ from wagtail.models import Page
 from cms_pages import navigation, seo
 from cms_pages.models import ContactPage
 from site_config import page_cache
+from site_config.json_ld import json_ld as site_json_ld
 
 register = template.Library()
 
@@ -43,7 +44,8 @@ def seo_meta(context):
 
 @register.filter
 def json_ld(data):
-    return seo.json_ld(data)
+    """``{{ data|json_ld }}`` inside a JSON-LD script element (site_config.json_ld)."""
+    return site_json_ld(data)
 
 
 @register.simple_tag(takes_context=True)

@@ -10,7 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from commerce.models import Offer, OfferKind
-from commerce.money import format_cents
 from commerce.pricing import (
     CODE_APPLIED,
     CODE_EXPIRED,
@@ -21,6 +20,7 @@ from commerce.pricing import (
     percentage_of,
     price_basket,
 )
+from site_config.money import format_cents
 
 NOW = timezone.now()
 

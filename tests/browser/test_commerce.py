@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from accounts.factories import StudentFactory
 from booking.services import lesson_price_cents
-from commerce.money import format_cents
 from commerce.pricing import percentage_of
+from site_config.money import format_cents
 
 from .conftest import assert_no_axe_violations, login
 

@@ -1,6 +1,6 @@
 from django import template
 
-from commerce.money import format_cents
+from site_config.money import format_cents
 
 register = template.Library()
 

@@ -1,4 +1,8 @@
-"""Money is an integer number of euro cents; this turns it into text like "€18.00"."""
+"""Money is an integer number of euro cents; this turns it into text like "€18.00".
+
+It lives in site_config (which depends on no app) so every app and template can format
+money the same way: Python calls ``format_cents``, templates use the ``money`` filter.
+"""
 
 from decimal import Decimal
 
