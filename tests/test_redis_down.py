@@ -112,11 +112,9 @@ def test_public_pages_answer_without_redis(server):
             assert response.status_code == 200, (path, response.status_code, server.output())
 
 
-def test_logging_in_and_signing_up_never_answer_500(server):
-    """The forms answer. Known gap: allauth 65.21 takes a cache lock before it counts a
-    rate-limited POST and refuses (429) when the lock cannot be taken, so with Redis down its
-    limits fail closed: login and sign-up POSTs answer 429 until Redis is back (members
-    already logged in stay logged in: next test)."""
+def test_logging_in_and_signing_up_work_without_redis(server):
+    """allauth's rate limits take a cache lock (``cache.add``); the cache client fails open,
+    so a login succeeds and a sign-up form answers with its field errors, never a 429."""
     wait_for_server(server)
     for path, data in (
         ("/accounts/login/", {"login": DEMO_STUDENT, "password": DEMO_PASSWORD}),
@@ -128,7 +126,8 @@ def test_logging_in_and_signing_up_never_answer_500(server):
         response = browser.post(
             f"{server.url}{path}", {**data, "csrfmiddlewaretoken": csrf_token(page.text)}
         )
-        assert response.status_code in (200, 302, 429), (path, response.status_code)
+        expected = 302 if path == "/accounts/login/" else 200  # sign-up: password too short
+        assert response.status_code == expected, (path, response.status_code)
 
 
 def test_a_member_logged_in_before_the_outage_books_a_lesson(server, stack_env_for_shell):

@@ -210,6 +210,8 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "petit-talk"),
             "OPTIONS": {
+                # django-redis's client, with ``add`` failing open (site_config/redis_client.py).
+                "CLIENT_CLASS": "site_config.redis_client.FailOpenClient",
                 # An unreachable or stalled Redis costs a fraction of a second, not a request.
                 "SOCKET_CONNECT_TIMEOUT": 0.5,
                 "SOCKET_TIMEOUT": 0.5,
