@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.views.generic import FormView
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic import InspectView
@@ -14,32 +13,25 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from accounts import roles
 
 from .exceptions import BookingError
-from .models import Booking, BookingStatus
-
-# action → (button label, method call, which statuses allow it)
-ADMIN_ACTIONS = {
-    "mark_paid": ("Mark as paid", (BookingStatus.HELD, BookingStatus.EXPIRED)),
-    "confirm": ("Confirm", (BookingStatus.PAID,)),
-    "decline": ("Decline (refund)", (BookingStatus.PAID,)),
-    "cancel": ("Cancel", (BookingStatus.PAID, BookingStatus.CONFIRMED)),
-    "remove": ("Remove from basket", (BookingStatus.HELD,)),
-    "complete": ("Mark as completed", (BookingStatus.CONFIRMED,)),
-}
+from .models import Booking
+from .transitions import TRANSITIONS, allowed_transitions
 
 
-def actions_for(booking):
+def actions_for(booking, user):
+    """(name, button label) of each admin action the status table allows ``user`` now."""
     return [
-        (name, label)
-        for name, (label, allowed) in ADMIN_ACTIONS.items()
-        if booking.status in allowed
+        (name, TRANSITIONS[name].admin_label)
+        for name in allowed_transitions(booking, user)
+        if TRANSITIONS[name].admin_label
     ]
 
 
 class HistoryPanel(Component):
     template_name = "booking/admin/history_panel.html"
 
-    def __init__(self, booking, url_namespace):
+    def __init__(self, booking, user, url_namespace):
         self.booking = booking
+        self.user = user
         self.url_namespace = url_namespace
 
     def get_context_data(self, parent_context=None):
@@ -47,7 +39,7 @@ class HistoryPanel(Component):
             "events": self.booking.events.select_related("by__profile"),
             "actions": [
                 (label, reverse(f"{self.url_namespace}:action", args=(self.booking.pk, name)))
-                for name, label in actions_for(self.booking)
+                for name, label in actions_for(self.booking, self.user)
             ],
         }
 
@@ -73,7 +65,7 @@ class BookingInspectView(InspectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["history_panel"] = HistoryPanel(self.object, self.url_namespace)
+        context["history_panel"] = HistoryPanel(self.object, self.request.user, self.url_namespace)
         return context
 
 
@@ -99,19 +91,20 @@ class BookingActionView(WagtailAdminTemplateMixin, FormView):
             raise PermissionDenied
         self.booking = get_object_or_404(Booking.objects.with_people(), pk=kwargs["pk"])
         self.action = kwargs["action"]
-        if self.action not in ADMIN_ACTIONS:
+        self.transition = TRANSITIONS.get(self.action)
+        if self.transition is None or not self.transition.admin_label:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
-        return f"{ADMIN_ACTIONS[self.action][0]}: {self.booking}"
+        return f"{self.transition.admin_label}: {self.booking}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
             booking=self.booking,
             action=self.action,
-            action_label=ADMIN_ACTIONS[self.action][0],
+            action_label=self.transition.admin_label,
             inspect_url=self.inspect_url(),
         )
         return context
@@ -120,6 +113,7 @@ class BookingActionView(WagtailAdminTemplateMixin, FormView):
         return reverse(f"{self.url_namespace}:inspect", args=(self.booking.pk,))
 
     def form_valid(self, form):
+        """Run the transition; one the table refuses comes back as its message."""
         note = form.cleaned_data["note"]
         by = self.request.user
         booking = self.booking
@@ -131,7 +125,7 @@ class BookingActionView(WagtailAdminTemplateMixin, FormView):
                 by=by, reason=note, refund=form.cleaned_data["refund"]
             ),
             "remove": lambda: booking.remove(by=by),
-            "complete": lambda: booking.complete(now=timezone.now()),
+            "complete": lambda: booking.complete(by=by),
         }
         try:
             calls[self.action]()

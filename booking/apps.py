@@ -9,7 +9,7 @@ class BookingConfig(AppConfig):
     def ready(self):
         from accounts.exports import register_exporter
 
-        from . import receivers  # noqa: F401 - settles lessons when an account is deleted
+        from . import receivers  # noqa: F401 - connects the transition emails and erasure
         from .exports import export_bookings
 
         register_exporter("bookings")(export_bookings)

@@ -7,10 +7,13 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Site
 
 from accounts import roles
 
 from .exceptions import InvalidTransition, SlotTaken
+from .signals import booking_transitioned
+from .transitions import ACTIVE_STATUSES, REFUND, TRANSITIONS, BookingStatus
 
 
 @register_setting(icon="date")
@@ -44,8 +47,6 @@ class BookingSettings(BaseSiteSetting):
     @classmethod
     def current(cls):
         """The settings of the default site (defaults when no site exists yet)."""
-        from wagtail.models import Site
-
         site = Site.objects.filter(is_default_site=True).first()
         return cls.for_site(site) if site else cls()
 
@@ -109,39 +110,6 @@ class TimeOff(models.Model):
         return f"{self.start_date} – {self.end_date}"
 
 
-class BookingStatus(models.TextChoices):
-    HELD = "held", "In basket"
-    PAID = "paid", "Paid, awaiting teacher"
-    CONFIRMED = "confirmed", "Confirmed"
-    COMPLETED = "completed", "Completed"
-    EXPIRED = "expired", "Hold expired"
-    REMOVED = "removed", "Removed from basket"
-    DECLINED = "declined", "Declined by teacher"
-    CANCELLED = "cancelled", "Cancelled"
-
-
-# Statuses that occupy the slot. A HELD booking occupies it only until hold_expires_at;
-# stale holds are turned into EXPIRED inside the booking transaction before any check.
-ACTIVE_STATUSES = (
-    BookingStatus.HELD,
-    BookingStatus.PAID,
-    BookingStatus.CONFIRMED,
-    BookingStatus.COMPLETED,
-)
-
-
-# When a transition is refused because of the current status, the user reads this verb.
-_ACTION_WORDS = {
-    BookingStatus.PAID: "marked as paid",
-    BookingStatus.CONFIRMED: "confirmed",
-    BookingStatus.COMPLETED: "completed",
-    BookingStatus.EXPIRED: "expired",
-    BookingStatus.REMOVED: "removed from the basket",
-    BookingStatus.DECLINED: "declined",
-    BookingStatus.CANCELLED: "cancelled",
-}
-
-
 class BookingQuerySet(models.QuerySet):
     def occupying(self, now=None):
         """Bookings that occupy their slot at ``now`` (lapsed holds do not)."""
@@ -177,9 +145,9 @@ class BookingQuerySet(models.QuerySet):
 class Booking(models.Model):
     """One lesson between a student and a teacher, stored in UTC.
 
-    Status changes only through the transition methods below: each checks who may make it,
-    keeps ``is_active`` in step, records a ``BookingEvent``, sends ``booking_transitioned``
-    and queues the emails once the transaction commits.
+    Status changes only through the transition methods below, all run by ``_transition``
+    from the status table in ``booking.transitions`` (which also defines ``BookingStatus``):
+    who may, from which states, and the side effects its signal's receivers run.
     """
 
     teacher = models.ForeignKey(
@@ -243,12 +211,12 @@ class Booking(models.Model):
     def student_may_cancel(self, now=None, booking_settings=None):
         """Students cancel paid or confirmed lessons up to the cancellation notice before."""
         now = now or timezone.now()
-        return self.status in (
-            BookingStatus.PAID,
-            BookingStatus.CONFIRMED,
-        ) and now <= self.cancellation_deadline(booking_settings)
+        return self.status in TRANSITIONS["cancel"].sources and now <= self.cancellation_deadline(
+            booking_settings
+        )
 
-    # Transitions ------------------------------------------------------------------------
+    # Transitions: the status table (booking.transitions) says from which states, to which
+    # state, who may and which side effects; each method adds the rule it alone has.
 
     def mark_paid(self, by=None):
         """held → paid (payment received). Commerce calls it with ``by=None``; admins may too.
@@ -256,14 +224,10 @@ class Booking(models.Model):
         A hold that expired while the student was paying is revived if its slot is still
         free; otherwise ``SlotTaken`` is raised so the payment can be refunded.
         """
-        if by is not None and not roles.is_admin(by):
-            raise PermissionDenied("Only the payment system or an admin can mark a lesson paid.")
 
         def revive_if_free(locked, now):
             if locked.status != BookingStatus.EXPIRED:
                 return
-            from .services import expire_holds
-
             expire_holds(now=now)
             clash = (
                 Booking.objects.occupying(now)
@@ -274,45 +238,26 @@ class Booking(models.Model):
             if clash.exists():
                 raise SlotTaken()
 
-        return self._transition(
-            BookingStatus.PAID,
-            by=by,
-            allowed_from=(BookingStatus.HELD, BookingStatus.EXPIRED),
-            check=revive_if_free,
-        )
+        return self._transition("mark_paid", by=by, check=revive_if_free)
 
     def remove(self, by):
         """held → removed: the student (or an admin) takes the lesson out of the basket."""
-        self._require(by, student=True)
-        return self._transition(BookingStatus.REMOVED, by=by, allowed_from=(BookingStatus.HELD,))
+        return self._transition("remove", by=by)
 
     def expire(self, now=None):
         """held → expired: the hold lapsed (run by ``expire_holds``)."""
-        return self._transition(
-            BookingStatus.EXPIRED, by=None, allowed_from=(BookingStatus.HELD,), now=now
-        )
+        return self._transition("expire", by=None, now=now)
 
     def confirm(self, by, message=""):
         """paid → confirmed by the lesson's teacher (or an admin)."""
-        self._require(by, teacher=True)
         return self._transition(
-            BookingStatus.CONFIRMED,
-            by=by,
-            allowed_from=(BookingStatus.PAID,),
-            note=message,
-            changes={"teacher_message": message},
+            "confirm", by=by, note=message, changes={"teacher_message": message}
         )
 
     def decline(self, by, message=""):
         """paid → declined by the lesson's teacher (or an admin); the student is refunded."""
-        self._require(by, teacher=True)
         return self._transition(
-            BookingStatus.DECLINED,
-            by=by,
-            allowed_from=(BookingStatus.PAID,),
-            note=message,
-            refund=True,
-            changes={"teacher_message": message},
+            "decline", by=by, note=message, changes={"teacher_message": message}
         )
 
     def cancel(self, by, reason="", refund=None, now=None):
@@ -321,28 +266,23 @@ class Booking(models.Model):
         The student may cancel their own lesson up to ``cancellation_hours`` before it starts
         (full refund). An admin may cancel at any time and chooses the refund (default: yes).
         """
-        now = now or timezone.now()
-        if roles.is_admin(by):
-            refund = True if refund is None else bool(refund)
-        elif by is not None and by.pk == self.student_id:
+        by_admin = roles.is_admin(by)
+
+        def within_notice(locked, now):
             booking_settings = BookingSettings.current()
-            if self.status in (BookingStatus.PAID, BookingStatus.CONFIRMED) and (
-                now > self.cancellation_deadline(booking_settings)
-            ):
+            if now > locked.cancellation_deadline(booking_settings):
                 hours = booking_settings.cancellation_hours
                 raise InvalidTransition(
                     f"Lessons can only be cancelled up to {hours} hours before they start."
                 )
-            refund = True
-        else:
-            raise PermissionDenied("Only the student or an admin can cancel this lesson.")
+
         return self._transition(
-            BookingStatus.CANCELLED,
+            "cancel",
             by=by,
-            allowed_from=(BookingStatus.PAID, BookingStatus.CONFIRMED),
             note=reason,
             reason=reason,
-            refund=refund,
+            refund=refund if by_admin else None,  # the student is always refunded in full
+            check=None if by_admin else within_notice,
             now=now,
         )
 
@@ -353,83 +293,55 @@ class Booking(models.Model):
         a full refund whatever the notice, since it will not take place; both sides get the
         usual cancellation email.
         """
-        if by is None or by.pk not in (self.student_id, self.teacher_id):
-            raise PermissionDenied("Only the lesson's student or teacher can do this.")
         if self.status == BookingStatus.HELD:
-            return self._transition(
-                BookingStatus.REMOVED, by=by, allowed_from=(BookingStatus.HELD,), now=now
-            )
-        side = "student" if by.pk == self.student_id else "teacher"
+            return self._transition("release_for_closed_account", by=by, now=now)
+        side = "student" if by is not None and by.pk == self.student_id else "teacher"
         reason = f"The {side} closed their account."
         return self._transition(
-            BookingStatus.CANCELLED,
-            by=by,
-            allowed_from=(BookingStatus.PAID, BookingStatus.CONFIRMED),
-            note=reason,
-            reason=reason,
-            refund=True,
-            now=now,
+            "cancel_for_closed_account", by=by, note=reason, reason=reason, now=now
         )
 
-    def complete(self, now=None):
-        """confirmed → completed once the lesson's end has passed (run by ``complete_lessons``)."""
-        now = now or timezone.now()
+    def complete(self, by=None, now=None):
+        """confirmed → completed once the lesson's end has passed (``complete_lessons`` runs
+        it as the system; an admin may too)."""
 
-        def ended(locked, _now):
+        def ended(locked, now):
             if locked.end > now:
                 raise InvalidTransition("A lesson can only be completed after it has ended.")
 
-        return self._transition(
-            BookingStatus.COMPLETED,
-            by=None,
-            allowed_from=(BookingStatus.CONFIRMED,),
-            check=ended,
-            now=now,
-        )
+        return self._transition("complete", by=by, check=ended, now=now)
 
-    # Internals ---------------------------------------------------------------------------
-
-    def _require(self, by, *, student=False, teacher=False):
-        """Raise PermissionDenied unless ``by`` is an admin or the booking's student/teacher."""
-        if roles.is_admin(by):
-            return
-        if by is not None and getattr(by, "is_authenticated", False):
-            if student and by.pk == self.student_id:
-                return
-            if teacher and by.pk == self.teacher_id:
-                return
-        who = "the student" if student else "the teacher"
-        raise PermissionDenied(f"Only {who} of this lesson or an admin can do this.")
+    # The one way a status changes ------------------------------------------------------
 
     def _transition(
-        self,
-        new_status,
-        *,
-        by,
-        allowed_from,
-        note="",
-        reason="",
-        refund=None,
-        changes=None,
-        check=None,
-        now=None,
+        self, name, *, by, note="", reason="", refund=None, changes=None, check=None, now=None
     ):
-        from .notifications import queue_transition_emails
-        from .signals import booking_transitioned
+        """Run transition ``name`` of the status table as ``by`` (None: the system).
 
+        Refuses anyone the table does not allow (``PermissionDenied``) and a booking that is
+        not in one of its source states (``InvalidTransition``, read on the locked row);
+        ``check(locked, now)`` adds the transition's own rule. Then, in one transaction: the
+        new status (``is_active`` in step), a ``BookingEvent`` and ``booking_transitioned``,
+        whose receivers run the table's side effects (emails, refunds: they defer anything
+        outside the database to the commit). ``refund`` is the admin's choice for a
+        transition that refunds; it defaults to a full refund.
+        """
+        transition = TRANSITIONS[name]
+        if not transition.allows(by, self):
+            raise PermissionDenied(transition.refused)
         now = now or timezone.now()
         with transaction.atomic():
             locked = Booking.objects.select_for_update().get(pk=self.pk)
             old_status = locked.status
-            if old_status not in allowed_from:
+            if old_status not in transition.sources:
                 raise InvalidTransition(
                     f"This lesson is {locked.get_status_display().lower()}, so it cannot be "
-                    f"{_ACTION_WORDS[new_status]}."
+                    f"{transition.verb}."
                 )
             if check is not None:
                 check(locked, now)
-            locked.status = new_status
-            locked.is_active = new_status in ACTIVE_STATUSES
+            locked.status = transition.target
+            locked.is_active = transition.target in ACTIVE_STATUSES
             for field, value in (changes or {}).items():
                 setattr(locked, field, value)
             fields = ["status", "is_active", "updated_at", *(changes or {})]
@@ -442,24 +354,41 @@ class Booking(models.Model):
             BookingEvent.objects.create(
                 booking=locked,
                 from_status=old_status,
-                to_status=new_status,
+                to_status=transition.target,
                 by=by if getattr(by, "is_authenticated", False) else None,
                 at=now,
                 note=note,
             )
+            refunds = REFUND in transition.effects
             booking_transitioned.send(
                 sender=Booking,
                 booking=locked,
+                transition=transition,
                 old_status=old_status,
-                new_status=new_status,
+                new_status=transition.target,
                 by=by,
+                note=note,
                 reason=reason,
-                refund=refund,
+                refund=(refund is None or bool(refund)) if refunds else None,
             )
-            queue_transition_emails(locked, old_status, new_status, note=note)
         for field in ("status", "is_active", "updated_at", *(changes or {})):
             setattr(self, field, getattr(locked, field))
         return self
+
+
+def expire_holds(now=None):
+    """Turn every lapsed hold into EXPIRED (idempotent). Returns how many changed."""
+    now = now or timezone.now()
+    count = 0
+    for booking in Booking.objects.filter(status=BookingStatus.HELD, hold_expires_at__lte=now):
+        try:
+            # expire() locks the row and re-checks the status, so a hold expired by a
+            # concurrent run is skipped instead of being expired twice.
+            booking.expire(now=now)
+        except InvalidTransition:
+            continue
+        count += 1
+    return count
 
 
 class BookingEvent(models.Model):

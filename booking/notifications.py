@@ -1,9 +1,10 @@
 """Emails and calendar (.ics) files for bookings.
 
-Each transition queues its emails with ``transaction.on_commit`` so nothing is sent for a
-change that rolls back. Emails go through ``site_config.mail.send_templated_email`` (a
-django-tasks task); each carries an .ics attachment whose UID is stable per booking, so
-calendar apps update or cancel the same event.
+A transition whose row in the status table lists ``EMAILS`` has its emails queued by the
+``booking_transitioned`` receiver (``booking.receivers``) with ``transaction.on_commit``, so
+nothing is sent for a change that rolls back. Emails go through
+``site_config.mail.send_templated_email`` (a django-tasks task); each carries an .ics
+attachment whose UID is stable per booking, so calendar apps update or cancel the same event.
 """
 
 from datetime import UTC
@@ -21,7 +22,8 @@ from .models import BookingStatus
 PRODID = "-//Petit Talk//Lessons//EN"
 ORGANIZER = "mailto:hello@petittalk.example"
 
-# new status → [(recipient side, email template name, iTIP method)]
+# new status of a transition that emails (booking.transitions.EMAILS)
+#   → [(recipient side, email template name, iTIP method)]
 TRANSITION_EMAILS = {
     BookingStatus.PAID: [
         ("student", "paid_student", "REQUEST"),
@@ -130,9 +132,9 @@ def _queue(messages):
         transaction.on_commit(send)
 
 
-def queue_transition_emails(booking, old_status, new_status, note=""):
+def queue_transition_emails(booking, new_status, note=""):
     """Queue the emails that tell the student and/or teacher about a status change."""
-    plan = TRANSITION_EMAILS.get(new_status, [])
+    plan = TRANSITION_EMAILS[new_status]
     _queue([_email_args(booking, side, template, method, note) for side, template, method in plan])
 
 

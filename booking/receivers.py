@@ -1,4 +1,7 @@
-"""Booking's answers to other apps' signals: deleting an account settles its lessons."""
+"""Booking's receivers: a transition's emails, and settling lessons when an account goes.
+
+Connected in ``BookingConfig.ready()``.
+"""
 
 from django.dispatch import receiver
 
@@ -6,7 +9,17 @@ from accounts.signals import user_erased, user_erasure_preview
 from accounts.zones import format_local
 
 from .models import BookingStatus
+from .notifications import queue_transition_emails
 from .services import lessons_settled_on_erasure, settle_lessons_of_closed_account
+from .signals import booking_transitioned
+from .transitions import EMAILS
+
+
+@receiver(booking_transitioned, dispatch_uid="booking_transition_emails")
+def email_on_transition(sender, booking, transition, new_status, note="", **kwargs):
+    """A transition whose table row lists EMAILS tells the people concerned (on commit)."""
+    if EMAILS in transition.effects:
+        queue_transition_emails(booking, new_status, note=note)
 
 
 @receiver(user_erasure_preview, dispatch_uid="booking_lessons_on_erasure_preview")

@@ -1,9 +1,10 @@
 """Booking rules that touch several rows: holding a slot and the periodic jobs.
 
 Public API (commerce codes against it): ``hold_slot``, ``extend_holds``,
-``lesson_price_cents``, ``lessons_cancelled_on_erasure``, ``expire_holds``,
-``complete_lessons``, ``send_reminders``; the exceptions live in ``booking.exceptions``; the
-per-booking transitions are methods of ``booking.models.Booking``.
+``lesson_price_cents``, ``lessons_cancelled_on_erasure``, ``expire_holds`` (defined next to
+``Booking``, whose ``mark_paid`` needs it), ``complete_lessons``, ``send_reminders``; the
+exceptions live in ``booking.exceptions``; the per-booking transitions are methods of
+``booking.models.Booking``, run from the status table in ``booking.transitions``.
 """
 
 from datetime import timedelta
@@ -16,7 +17,8 @@ from django.utils import timezone
 from accounts import roles
 
 from .exceptions import HoldLimitReached, InvalidTransition, SlotTaken, SlotUnavailable
-from .models import Booking, BookingEvent, BookingSettings, BookingStatus
+from .models import Booking, BookingEvent, BookingSettings, BookingStatus, expire_holds
+from .notifications import queue_reminder_emails
 from .slots import is_available
 
 
@@ -169,22 +171,6 @@ def settle_lessons_of_closed_account(user, now=None):
     return count
 
 
-def expire_holds(now=None):
-    """Turn every lapsed hold into EXPIRED (idempotent). Returns how many changed."""
-    now = now or timezone.now()
-    count = 0
-    stale = Booking.objects.filter(status=BookingStatus.HELD, hold_expires_at__lte=now)
-    for booking in stale:
-        try:
-            # expire() locks the row and re-checks the status, so a hold expired by a
-            # concurrent run is skipped instead of being expired twice.
-            booking.expire(now=now)
-        except InvalidTransition:
-            continue
-        count += 1
-    return count
-
-
 def complete_lessons(now=None):
     """Confirmed lessons whose end has passed become COMPLETED (idempotent)."""
     now = now or timezone.now()
@@ -204,8 +190,6 @@ def send_reminders(now=None, lead=timedelta(hours=24)):
     The conditional UPDATE on ``reminder_sent_at`` means two runs (even at the same time)
     send each reminder only once.
     """
-    from .notifications import queue_reminder_emails
-
     now = now or timezone.now()
     count = 0
     due = Booking.objects.filter(

@@ -1,4 +1,5 @@
-"""Refunds that follow booking changes: a declined paid lesson, or a cancellation with refund."""
+"""Refunds that follow booking changes: a transition whose row in booking's status table
+lists REFUND (decline, cancel, closing an account) refunds what was paid for the lesson."""
 
 from django.dispatch import receiver
 
@@ -6,6 +7,7 @@ from accounts.signals import user_erased, user_erasure_preview
 from booking.models import BookingStatus
 from booking.services import lessons_cancelled_on_erasure
 from booking.signals import booking_transitioned
+from booking.transitions import REFUND
 
 from .models import PAID_STATUSES, Order, OrderItem
 from .services import refund_item, refundable_cents
@@ -17,12 +19,14 @@ REFUND_REASONS = {
 
 
 @receiver(booking_transitioned, dispatch_uid="commerce_refund_on_booking_change")
-def refund_declined_or_cancelled_lesson(sender, booking, old_status, new_status, **kwargs):
+def refund_declined_or_cancelled_lesson(sender, booking, transition, new_status, **kwargs):
     """Teacher declines a paid lesson, or it is cancelled with a refund: refund it in full.
 
-    The idempotency key is per lesson and status, so a repeated signal refunds once.
+    Runs inside the transition's transaction, so the Refund row commits with the new status;
+    the provider is called on commit. The idempotency key is per lesson and status, so a
+    repeated signal refunds once.
     """
-    if new_status not in REFUND_REASONS or not kwargs.get("refund"):
+    if REFUND not in transition.effects or not kwargs.get("refund"):
         return
     item = (
         OrderItem.objects.filter(booking=booking, order__status__in=PAID_STATUSES)

@@ -109,14 +109,6 @@ def test_management_commands_run(db):
         call_command(command)
 
 
-def test_periodic_tasks_are_registered_django_tasks(db):
-    from booking import tasks
-
-    for name in ("expire_holds_task", "complete_lessons_task", "send_reminders_task"):
-        result = getattr(tasks, name).enqueue()
-        assert result.return_value == 0
-
-
 def test_calendar_feed_lists_the_users_lessons_and_can_be_revoked(client, paid, student):
     client.force_login(student)
     client.post(reverse("booking:calendar_token"), {"action": "regenerate"})

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking.models import Booking, BookingStatus
+from booking.transitions import TRANSITIONS
 from commerce.models import Order, OrderStatus, Refund
 
 from .conftest import checkout_and_submit, intent_event, make_held, post_event
@@ -59,7 +60,12 @@ def test_the_same_refund_is_never_sent_twice(
     with django_capture_on_commit_callbacks(execute=True):
         booking.decline(by=teacher)
         refund_declined_or_cancelled_lesson(
-            sender=Booking, booking=booking, old_status="paid", new_status="declined", refund=True
+            sender=Booking,
+            booking=booking,
+            transition=TRANSITIONS["decline"],
+            old_status="paid",
+            new_status="declined",
+            refund=True,
         )
     assert Refund.objects.count() == 1
 

@@ -1,0 +1,83 @@
+"""One status table (booking.transitions.TRANSITIONS) says, for every transition, from which
+states, to which state, who may make it and which side effects it fires. The model methods,
+the admin actions and the side effects (emails, refunds) all read it."""
+
+import pytest
+
+from accounts.factories import StudentFactory, TeacherFactory
+from booking.models import BookingStatus
+from booking.services import hold_slot
+from booking.signals import booking_transitioned
+from booking.transitions import EMAILS, REFUND, TRANSITIONS, allowed_transitions
+
+
+@pytest.fixture
+def held(available_teacher, student, future_slot):
+    return hold_slot(student, available_teacher, future_slot, "Goal")
+
+
+@pytest.fixture
+def paid(held):
+    return held.mark_paid()
+
+
+def test_the_table_says_who_may_do_what_from_which_state(paid, admin_user, editor):
+    teacher, student = paid.teacher, paid.student
+    assert {"confirm", "decline"} <= set(allowed_transitions(paid, teacher))
+    assert "cancel" not in allowed_transitions(paid, teacher)
+    assert "cancel" in allowed_transitions(paid, student)
+    assert not {"confirm", "decline"} & set(allowed_transitions(paid, student))
+    assert {"confirm", "decline", "cancel"} <= set(allowed_transitions(paid, admin_user))
+    for outsider in (StudentFactory(), TeacherFactory(), editor):
+        assert allowed_transitions(paid, outsider) == []
+    assert "complete" not in allowed_transitions(paid, None)  # paid lessons are not completed
+
+
+def test_every_transition_names_its_states_and_effects():
+    targets = {name: t.target for name, t in TRANSITIONS.items()}
+    assert targets["mark_paid"] == BookingStatus.PAID
+    assert TRANSITIONS["mark_paid"].sources == (BookingStatus.HELD, BookingStatus.EXPIRED)
+    assert REFUND in TRANSITIONS["decline"].effects and EMAILS in TRANSITIONS["decline"].effects
+    assert REFUND in TRANSITIONS["cancel"].effects
+    assert TRANSITIONS["expire"].effects == ()
+
+
+def test_admin_offers_exactly_the_actions_the_table_allows(client, admin_user, paid):
+    client.force_login(admin_user)
+    page = client.get(f"/admin/bookings/inspect/{paid.pk}/").content.decode()
+    offered = {name for name in TRANSITIONS if f"/admin/bookings/action/{paid.pk}/{name}/" in page}
+    admin_actions = {name for name, t in TRANSITIONS.items() if t.admin_label}
+    assert offered == set(allowed_transitions(paid, admin_user)) & admin_actions
+    assert offered == {"confirm", "decline", "cancel"}
+
+
+def test_admin_completing_a_lesson_is_recorded_as_the_admin(client, admin_user, paid):
+    paid.confirm(by=paid.teacher)
+    paid.__class__.objects.filter(pk=paid.pk).update(
+        start=paid.start.replace(year=paid.start.year - 1),
+        end=paid.end.replace(year=paid.end.year - 1),
+    )
+    client.force_login(admin_user)
+    client.post(f"/admin/bookings/action/{paid.pk}/complete/")
+    paid.refresh_from_db()
+    assert paid.status == BookingStatus.COMPLETED
+    assert paid.events.last().by == admin_user
+
+
+def test_emails_are_a_receiver_of_booking_transitioned_like_refunds(
+    paid, django_capture_on_commit_callbacks, mailoutbox
+):
+    """Disconnecting the email receiver silences a transition's emails: they are a side
+    effect of the signal, not a call hard-wired into the model."""
+    assert booking_transitioned.disconnect(dispatch_uid="booking_transition_emails")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            paid.confirm(by=paid.teacher)
+        assert mailoutbox == []
+    finally:
+        from booking.receivers import email_on_transition
+
+        booking_transitioned.connect(email_on_transition, dispatch_uid="booking_transition_emails")
+    with django_capture_on_commit_callbacks(execute=True):
+        paid.cancel(by=paid.student)
+    assert len(mailoutbox) == 2
