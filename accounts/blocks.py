@@ -2,6 +2,8 @@
 
 from wagtail import blocks
 
+from .selectors import active_teachers
+
 
 class TeacherCarouselBlock(blocks.StructBlock):
     heading = blocks.CharBlock(default="Meet our teachers")
@@ -12,8 +14,6 @@ class TeacherCarouselBlock(blocks.StructBlock):
         label = "Teacher carousel"
 
     def get_context(self, value, parent_context=None):
-        from .selectors import active_teachers
-
         context = super().get_context(value, parent_context=parent_context)
         context["teachers"] = list(active_teachers())
         context["carousel_id"] = id(value)

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from .managers import UserManager
+from .roles import TEACHERS
 
 TIMEZONE_CHOICES = sorted((name, name.replace("_", " ")) for name in zoneinfo.available_timezones())
 
@@ -126,8 +127,6 @@ class TeacherManager(UserManager):
     use_in_migrations = False
 
     def get_queryset(self):
-        from .roles import TEACHERS
-
         return super().get_queryset().filter(groups__name=TEACHERS).select_related("profile")
 
 

@@ -13,9 +13,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from site_config.mail import send_templated_email
+
 from . import roles
 from .exports import exporters
 from .signals import user_erased, user_erasure_preview
+from .templatetags.avatars import delete_thumbnails
 
 PROFILE_EXPORT_FIELDS = (
     "display_name",
@@ -37,7 +40,6 @@ ERASED_EMAIL_DOMAIN = "erased.invalid"
 def delete_files_on_commit(*names):
     """Remove stored files, and any avatar thumbnails made from them, once the transaction
     that stopped using them has committed."""
-    from .templatetags.avatars import delete_thumbnails
 
     def delete():
         for name in names:
@@ -63,8 +65,6 @@ def set_password_url(user):
 
 
 def _send_teacher_welcome(user_id):
-    from site_config.mail import send_templated_email
-
     user = get_user_model().objects.select_related("profile").get(pk=user_id)
     send_templated_email.enqueue(
         "accounts/email/teacher_welcome",

@@ -15,7 +15,6 @@ so a lesson that crosses a change ends at the wall-clock time the clock really s
 import bisect
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db import connections
 from django.db.models import Q
 from django.utils import timezone
 
@@ -55,24 +54,6 @@ def _busy_intervals(teacher, viewer, start, end, now):
         else:
             merged.append([row_start, row_end])
     return [m[0] for m in merged], [m[1] for m in merged]
-
-
-def _aware_utc(value):
-    if isinstance(value, str):  # SQLite returns text
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
-def _fetch_intervals(queryset):
-    """(start, end) pairs read straight from the cursor.
-
-    With hundreds of bookings the ORM's per-value converters cost more than the whole slot
-    computation, so the ORM only writes the SQL here.
-    """
-    sql, params = queryset.values_list("start", "end").query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(_aware_utc(start), _aware_utc(end)) for start, end in cursor.fetchall()]
 
 
 def _time_off_days(teacher, first_day, last_day):

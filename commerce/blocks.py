@@ -2,6 +2,8 @@
 
 from wagtail import blocks
 
+from .offers import current_offers
+
 
 class OffersBlock(blocks.StructBlock):
     heading = blocks.CharBlock(default="Current offers")
@@ -12,8 +14,6 @@ class OffersBlock(blocks.StructBlock):
         label = "Current offers"
 
     def get_context(self, value, parent_context=None):
-        from .offers import current_offers
-
         context = super().get_context(value, parent_context=parent_context)
         context["offers"] = list(current_offers().prefetch_related("image__renditions"))
         return context

@@ -106,11 +106,6 @@ class Offer(models.Model):
             return f"{format_cents(self.value)} off"
         return f"Buy {self.bundle_buy}, get {self.bundle_free} free"
 
-    def is_running(self, now):
-        return (
-            self.active and self.starts_at <= now and (self.ends_at is None or self.ends_at > now)
-        )
-
 
 class OrderStatus(models.TextChoices):
     OPEN = "open", "Open (awaiting payment)"

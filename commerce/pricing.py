@@ -23,9 +23,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from site_config.money import format_cents
-
-from .models import OfferKind
+from .models import PLACED_STATUSES, OfferKind, Order
 
 CODE_UNKNOWN = "unknown"
 CODE_NOT_STARTED = "not_started"
@@ -139,8 +137,6 @@ CODE_MESSAGES = {
 
 def _is_first_order(student):
     """No order of the student is paid or being paid (an order in flight counts)."""
-    from .models import PLACED_STATUSES, Order
-
     return not Order.objects.filter(student=student, status__in=PLACED_STATUSES).exists()
 
 
@@ -197,11 +193,3 @@ def price_basket(items, offers, *, student=None, promo_code=None, now=None, firs
         message=message,
         code_status=code_status,
     )
-
-
-def describe(result):
-    """One sentence for the basket: "Autumn welcome: 10% off (-€3.60)"."""
-    if not result.applied_offer:
-        return ""
-    offer = result.applied_offer
-    return f"{offer.name}: {offer.summary} (−{format_cents(result.discount_cents)})"

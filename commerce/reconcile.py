@@ -28,12 +28,11 @@ from site_config.money import format_cents
 from . import webhooks
 from .models import PAID_STATUSES, Order, OrderStatus
 from .payments import get_provider
+from .payments.base import STOPPED_INTENT_STATES
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_DAYS = 3
-# Intent states in which no money is on its way.
-STOPPED_STATES = {"requires_payment_method", "canceled"}
 
 
 @dataclass
@@ -101,7 +100,9 @@ def reconcile_payments(*, days=DEFAULT_DAYS, now=None, page_size=100):
                     f"Order {order.pk} is marked {order.status} but its payment "
                     f"{_describe(intent)} has not succeeded."
                 )
-            elif order.status == OrderStatus.PAYING and intent.get("status") in STOPPED_STATES:
+            elif (
+                order.status == OrderStatus.PAYING and intent.get("status") in STOPPED_INTENT_STATES
+            ):
                 problem(
                     f"Order {order.pk} is marked paying but its payment {_describe(intent)} "
                     "stopped; its lessons wait for a payment that is not coming."

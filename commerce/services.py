@@ -45,13 +45,10 @@ from .models import (
 )
 from .offers import has_limits, lock_limited_offers, offers_for_pricing
 from .payments import get_provider
-from .payments.base import PaymentError
+from .payments.base import PAYING_INTENT_STATES, PaymentError
 from .pricing import price_basket
 
 logger = logging.getLogger(__name__)
-
-# The provider is taking (or has taken) the money: the checkout page shows the result instead.
-PAYING_INTENT_STATES = {"processing", "requires_capture", "succeeded"}
 
 SLOT_TAKEN_REASON = "Your hold had lapsed and someone else booked this time before the payment."
 
@@ -744,7 +741,3 @@ def _send_refund_email_on_commit(refund):
     transaction.on_commit(
         lambda: send_templated_email.enqueue("commerce/emails/refund", context, to)
     )
-
-
-def paid_orders_of(student):
-    return Order.objects.filter(student=student, status__in=PAID_STATUSES)

@@ -31,4 +31,3 @@ def form_errors(form):
 
 def _hidden_errors(form):
     return [error for field in form.hidden_fields() for error in field.errors]
-

@@ -2,6 +2,13 @@
 
 from dataclasses import dataclass
 
+# PaymentIntent states (Stripe's names; every provider reports these), in one place.
+# The provider is taking, or has taken, the money: the order is frozen, its amount is never
+# changed, and the checkout page shows the result instead.
+PAYING_INTENT_STATES = frozenset({"processing", "requires_capture", "succeeded"})
+# No money is on its way.
+STOPPED_INTENT_STATES = frozenset({"requires_payment_method", "canceled"})
+
 
 class PaymentError(Exception):
     """The provider refused or failed; ``str(error)`` is safe to show to staff."""
@@ -47,10 +54,6 @@ class PaymentProvider:
 
     def recent_intents(self, since, page_size=100):
         """Every intent created since ``since`` (Stripe-shaped dicts, newest first)."""
-        raise NotImplementedError
-
-    def intent_status(self, intent_id):
-        """The provider's current status of an intent ("succeeded", "processing", ...)."""
         raise NotImplementedError
 
     def refund(self, payment, amount_cents, reason, idempotency_key, metadata=None):

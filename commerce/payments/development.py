@@ -26,8 +26,5 @@ class DevelopmentProvider(PaymentProvider):
     def recent_intents(self, since, page_size=100):
         return []
 
-    def intent_status(self, intent_id):
-        return "requires_payment_method"
-
     def refund(self, payment, amount_cents, reason, idempotency_key, metadata=None):
         return RefundResult(refund_id=f"re_dev_{idempotency_key}", status="succeeded")

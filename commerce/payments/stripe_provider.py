@@ -6,10 +6,13 @@
 import stripe
 from django.conf import settings
 
-from .base import IntentInfo, PaymentError, PaymentProvider, RefundResult
-
-# Intents in these states are being paid or are paid: never change their amount.
-LOCKED_INTENT_STATES = {"processing", "requires_capture", "succeeded"}
+from .base import (
+    PAYING_INTENT_STATES,
+    IntentInfo,
+    PaymentError,
+    PaymentProvider,
+    RefundResult,
+)
 
 
 def client():
@@ -32,7 +35,7 @@ class StripeProvider(PaymentProvider):
         try:
             if order.payment_intent_id:
                 intent = api.retrieve(order.payment_intent_id)
-                if intent.status not in LOCKED_INTENT_STATES and intent.amount != order.total_cents:
+                if intent.status not in PAYING_INTENT_STATES and intent.amount != order.total_cents:
                     order.intent_version += 1
                     intent = api.update(
                         order.payment_intent_id,
@@ -81,12 +84,6 @@ class StripeProvider(PaymentProvider):
                 yield intent.to_dict()
         except stripe.StripeError as exc:
             raise PaymentError(exc.user_message or str(exc)) from exc
-
-    def intent_status(self, intent_id):
-        try:
-            return client().v1.payment_intents.retrieve(intent_id).status
-        except stripe.StripeError:
-            return "unknown"
 
     def refund(self, payment, amount_cents, reason, idempotency_key, metadata=None):
         try:
