@@ -57,3 +57,75 @@ def add_to_group(user, group_name):
     group, _ = Group.objects.get_or_create(name=group_name)
     user.groups.add(group)
     user._role_group_names = None
+
+
+# What editors may do in the Wagtail admin, in one table. Bookings, orders and teachers are
+# absent on purpose: those are the admins' (superusers').
+EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+EDITOR_COLLECTION_PERMISSIONS = {
+    ("wagtailimages", "image"): ("add_image", "change_image", "choose_image"),
+    ("wagtaildocs", "document"): ("add_document", "change_document", "choose_document"),
+}
+ALL_ACTIONS = ("add", "change", "delete", "view")
+EDITOR_MODEL_PERMISSIONS = {
+    ("wagtailadmin", "admin"): ("access",),
+    ("commerce", "offer"): ALL_ACTIONS,
+    ("cms_pages", "comment"): ALL_ACTIONS,
+    ("cms_pages", "lessonreview"): ALL_ACTIONS,
+    ("cms_pages", "subscriber"): ALL_ACTIONS,
+    ("cms_pages", "campaign"): ALL_ACTIONS,
+    ("cms_pages", "campaigndelivery"): ("view",),
+}
+
+
+def grant_editor_permissions(apps):
+    """Give the Editors group everything in the tables above: enter the admin; add, edit and
+    publish every page; manage images and documents in every collection; edit offers,
+    testimonials, reviews, subscribers and campaigns.
+
+    The one place editors get permissions, run by the data migration (historical ``apps``)
+    and by ``load_demo`` (``django.apps.apps``; a flushed database has lost what the
+    migration made). Idempotent; permissions and content types are created when missing,
+    because ``migrate`` makes them only after the last migration.
+    """
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
+    Group = apps.get_model("auth", "Group")
+    Page = apps.get_model("wagtailcore", "Page")
+    Collection = apps.get_model("wagtailcore", "Collection")
+    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
+    GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
+
+    def permission(app_label, model, codename):
+        content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
+        action = codename.split("_", 1)[0]
+        perm, _ = Permission.objects.get_or_create(
+            content_type=content_type,
+            codename=codename,
+            defaults={"name": f"Can {action} {model}"},
+        )
+        return perm
+
+    group, _ = Group.objects.get_or_create(name=EDITORS)
+    group.permissions.add(
+        *(
+            permission(app_label, model, f"{action}_{model}")
+            for (app_label, model), actions in EDITOR_MODEL_PERMISSIONS.items()
+            for action in actions
+        )
+    )
+    root_page = Page.objects.filter(depth=1).order_by("path").first()
+    if root_page is not None:
+        for codename in EDITOR_PAGE_PERMISSIONS:
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=root_page, permission=permission("wagtailcore", "page", codename)
+            )
+    root_collection = Collection.objects.filter(depth=1).order_by("path").first()
+    if root_collection is not None:
+        for (app_label, model), codenames in EDITOR_COLLECTION_PERMISSIONS.items():
+            for codename in codenames:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group,
+                    collection=root_collection,
+                    permission=permission(app_label, model, codename),
+                )

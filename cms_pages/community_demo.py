@@ -1,7 +1,6 @@
 """Demo content for the community features (idempotent): approved and pending testimonials
 from demo users, a few confirmed newsletter subscribers and a draft campaign to send."""
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -9,7 +8,6 @@ from accounts import roles
 from accounts.demo import ensure_user
 
 from .models import Campaign, Comment, ModerationStatus, Subscriber, SubscriberStatus
-from .models.community import grant_community_permissions
 
 EXTRA_STUDENTS = (
     ("camille.student@petittalk.example", "Camille R."),
@@ -54,7 +52,6 @@ SUBSCRIBERS = (
 
 
 def load(log):
-    grant_community_permissions(apps)
     for email, name in EXTRA_STUDENTS:
         ensure_user(email, display_name=name, group=roles.STUDENTS)
     User = get_user_model()

@@ -11,7 +11,6 @@ import uuid
 from datetime import date
 from urllib.parse import urlsplit
 
-from django.apps import apps
 from django.conf import settings
 from django.core.files.images import ImageFile
 from django.db import transaction
@@ -30,7 +29,6 @@ from .models import (
     HomePage,
     SiteSettings,
 )
-from .permissions import grant_editor_permissions
 
 NAVY = (20, 33, 61)
 BLUE = (37, 87, 167)
@@ -39,7 +37,6 @@ CREAM = (250, 244, 232)
 
 
 def load(log):
-    grant_editor_permissions(apps)
     _ensure_tree_roots()
     hero_image = _demo_image("Petit Talk: a French lesson online", BLUE, RED)
     home = _ensure_home_page(hero_image, log)

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class CommerceConfig(AppConfig):
@@ -12,7 +11,5 @@ class CommerceConfig(AppConfig):
 
         from . import signals  # noqa: F401 - connects the refund receiver
         from .exports import export_orders
-        from .permissions import grant_editor_offer_permissions
 
         register_exporter("orders")(export_orders)
-        post_migrate.connect(grant_editor_offer_permissions, sender=self)

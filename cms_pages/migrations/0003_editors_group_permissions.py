@@ -1,12 +1,6 @@
 from django.db import migrations
 
 
-def grant(apps, schema_editor):
-    from cms_pages.permissions import grant_editor_permissions
-
-    grant_editor_permissions(apps)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("cms_pages", "0002_pages_and_settings"),
@@ -17,4 +11,6 @@ class Migration(migrations.Migration):
         ("wagtaildocs", "0014_alter_document_file_size"),
     ]
 
-    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
+    # Editors' permissions are granted in one place: accounts.roles.grant_editor_permissions,
+    # run by accounts/migrations/0005_editor_permissions.py.
+    operations = []

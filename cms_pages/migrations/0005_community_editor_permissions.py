@@ -1,12 +1,6 @@
 from django.db import migrations
 
 
-def grant(apps, schema_editor):
-    from cms_pages.models.community import grant_community_permissions
-
-    grant_community_permissions(apps)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("cms_pages", "0004_community"),
@@ -14,4 +8,6 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
+    # Editors' permissions are granted in one place: accounts.roles.grant_editor_permissions,
+    # run by accounts/migrations/0005_editor_permissions.py.
+    operations = []

@@ -488,30 +488,3 @@ class CampaignDelivery(models.Model):
 
     def __str__(self):
         return f"{self.campaign_id} → {self.subscriber_id} ({self.status})"
-
-
-EDITOR_MODEL_PERMISSIONS = {
-    "comment": ("add", "change", "delete", "view"),
-    "lessonreview": ("add", "change", "delete", "view"),
-    "subscriber": ("add", "change", "delete", "view"),
-    "campaign": ("add", "change", "delete", "view"),
-    "campaigndelivery": ("view",),
-}
-
-
-def grant_community_permissions(apps):
-    """Editors moderate testimonials and reviews and manage the newsletter. Idempotent; called
-    by a data migration (historical ``apps``) and by the demo loader (``django.apps.apps``)."""
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Permission = apps.get_model("auth", "Permission")
-    Group = apps.get_model("auth", "Group")
-    group, _ = Group.objects.get_or_create(name="Editors")
-    for model, actions in EDITOR_MODEL_PERMISSIONS.items():
-        content_type, _ = ContentType.objects.get_or_create(app_label="cms_pages", model=model)
-        for action in actions:
-            permission, _ = Permission.objects.get_or_create(
-                content_type=content_type,
-                codename=f"{action}_{model}",
-                defaults={"name": f"Can {action} {model}"},
-            )
-            group.permissions.add(permission)

@@ -10,8 +10,8 @@ from django.urls import reverse
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 
 from accounts.exports import exporters
+from accounts.roles import grant_editor_permissions
 from cms_pages.models import Comment, LessonReview, Subscriber, SubscriberStatus
-from cms_pages.models.community import grant_community_permissions
 
 # Every test here needs the database, some only through request.getfixturevalue(): declare it
 # so pytest-django orders them before transactional tests that flush migration data.
@@ -60,7 +60,7 @@ def test_editors_and_admins_reach_moderation_and_subscribers(client, request, mo
 def test_editor_permissions_are_granted_by_data_migration_and_idempotent(db):
     from django.apps import apps
 
-    grant_community_permissions(apps)
+    grant_editor_permissions(apps)
     codenames = set(
         Group.objects.get(name="Editors").permissions.values_list("codename", flat=True)
     )

@@ -1,9 +1,12 @@
 """Load demo content idempotently: running it twice changes nothing the second time."""
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils.module_loading import import_string
+
+from accounts.roles import grant_editor_permissions
 
 # Each app owns a `demo.load(log)` that creates its own content with get_or_create.
 DEMO_LOADERS = (
@@ -28,6 +31,9 @@ class Command(BaseCommand):
         with dummy_email, transaction.atomic():
             for dotted in DEMO_LOADERS:
                 logins.extend(import_string(dotted)(self.stdout.write) or [])
+            # Last, once the page tree and every model exist (a flushed database lost what
+            # the data migration granted).
+            grant_editor_permissions(apps)
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
         if logins:
             self.stdout.write("Demo logins (open http://127.0.0.1:8000):")
