@@ -51,7 +51,8 @@ def lessons(student, teacher, django_capture_on_commit_callbacks):
     hour = timezone.now().replace(minute=0, second=0, microsecond=0)
     with django_capture_on_commit_callbacks(execute=True):
         past = lesson(teacher, student, hour - timedelta(days=7))
-        confirmed = lesson(teacher, student, hour + timedelta(days=5, hours=1))
+        # At 10:00 UTC, inside the 00:00-23:00 windows whatever the time the test runs.
+        confirmed = lesson(teacher, student, (hour + timedelta(days=5)).replace(hour=10))
         soon = lesson(teacher, student, hour + timedelta(hours=3))
         order = pay_basket(student)
         confirmed.refresh_from_db()
