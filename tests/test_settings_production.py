@@ -151,3 +151,13 @@ def test_check_deploy_warns_when_state_is_not_shared():
     assert result.returncode != 0
     assert "site_config.W001" in output
     assert "site_config.W002" in output
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [({"DEBUG": "1"}, "DEBUG must be off"), ({"SECRET_KEY": None}, "SECRET_KEY must be set")],
+)
+def test_manage_py_refuses_to_start_with_debug_on_or_without_a_secret_key(overrides, message):
+    result = run_manage(["check"], production_env(**overrides))
+    assert result.returncode != 0
+    assert message in result.stderr

@@ -8,7 +8,8 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.factories import StudentFactory
-from booking.models import AvailabilityWindow, Booking, BookingStatus
+from booking.factories import AvailabilityWindowFactory, BookingFactory
+from booking.models import Booking, BookingStatus
 from booking.slots import is_available
 from commerce.models import Order, OrderStatus, Refund, RefundStatus
 from commerce.services import fulfil_payment, prepare_checkout
@@ -17,15 +18,12 @@ pytestmark = pytest.mark.django_db
 
 
 def lesson(teacher, student, start, status=BookingStatus.HELD):
-    return Booking.objects.create(
+    return BookingFactory(
         teacher=teacher,
         student=student,
         start=start,
-        end=start + timedelta(hours=1),
         status=status,
-        is_active=status != BookingStatus.CANCELLED,
         hold_expires_at=timezone.now() + timedelta(minutes=30),
-        price_cents=1800,
     )
 
 
@@ -44,10 +42,10 @@ def lessons(student, teacher, django_capture_on_commit_callbacks):
     one in 3 hours (past the 24 h cancellation deadline); then a held lesson in the basket."""
     teacher.profile.timezone = "UTC"
     teacher.profile.save()
-    AvailabilityWindow.objects.bulk_create(
-        AvailabilityWindow(teacher=teacher, weekday=d, start_time=time(0), end_time=time(23))
-        for d in range(7)
-    )
+    for day in range(7):
+        AvailabilityWindowFactory(
+            teacher=teacher, weekday=day, start_time=time(0), end_time=time(23)
+        )
     hour = timezone.now().replace(minute=0, second=0, microsecond=0)
     with django_capture_on_commit_callbacks(execute=True):
         past = lesson(teacher, student, hour - timedelta(days=7))

@@ -2,16 +2,14 @@
 student, their teachers and (when the student opts in or has a published testimonial or lesson
 review) other logged-in users. Everyone else gets a 404, never a 403."""
 
-from datetime import timedelta
-
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
-from django.utils import timezone
 
 from accounts.factories import AdminFactory, EditorFactory, StudentFactory, TeacherFactory
 from accounts.models import Profile
+from booking.factories import BookingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,21 +23,6 @@ def status_for(viewer, url):
     if viewer is not None:
         client.force_login(viewer)
     return client.get(url).status_code
-
-
-def make_booking(teacher, student, status):
-    from booking.models import Booking
-
-    start = timezone.now() + timedelta(days=3)
-    return Booking.objects.create(
-        teacher=teacher,
-        student=student,
-        start=start,
-        end=start + timedelta(hours=1),
-        status=status,
-        is_active=status in ("held", "paid", "confirmed", "completed"),
-        price_cents=1800,
-    )
 
 
 def test_every_profile_gets_a_distinct_unguessable_public_slug():
@@ -84,9 +67,9 @@ def test_visitors_are_asked_to_log_in_whatever_the_slug(client, student):
 
 def test_teachers_of_the_student_see_the_page(student):
     teacher, former, only_held = TeacherFactory(), TeacherFactory(), TeacherFactory()
-    make_booking(teacher, student, "confirmed")
-    make_booking(former, student, "cancelled")
-    make_booking(only_held, student, "expired")
+    BookingFactory(teacher=teacher, student=student, status="confirmed")
+    BookingFactory(teacher=former, student=student, status="cancelled")
+    BookingFactory(teacher=only_held, student=student, status="expired")
     assert status_for(teacher, page_url(student)) == 200
     assert status_for(former, page_url(student)) == 200
     # A basket hold that never reached the teacher is no relationship.
@@ -104,9 +87,9 @@ def test_a_published_testimonial_makes_the_page_visible_to_members(student, othe
 
 
 def test_a_published_lesson_review_makes_the_page_visible_to_members(student, other_student):
-    from cms_pages.models import LessonReview
+    from booking.models import LessonReview
 
-    booking = make_booking(TeacherFactory(), student, "completed")
+    booking = BookingFactory(teacher=TeacherFactory(), student=student, status="completed")
     review = LessonReview.objects.create(booking=booking, rating=5, status="rejected")
     assert status_for(other_student, page_url(student)) == 404
     review.status = "approved"

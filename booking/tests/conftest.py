@@ -2,7 +2,8 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from booking.models import AvailabilityWindow, Booking, BookingSettings, BookingStatus
+from booking.factories import AvailabilityWindowFactory, BookingFactory
+from booking.models import BookingSettings, BookingStatus
 
 
 def utc(*args):
@@ -16,15 +17,13 @@ def set_zone(user, zone):
 
 def add_windows(teacher, windows):
     """windows: iterable of (weekday, "HH:MM", "HH:MM")."""
-    AvailabilityWindow.objects.bulk_create(
-        AvailabilityWindow(
+    for day, start, end in windows:
+        AvailabilityWindowFactory(
             teacher=teacher,
             weekday=day,
             start_time=time.fromisoformat(start),
             end_time=time.fromisoformat(end),
         )
-        for day, start, end in windows
-    )
 
 
 def every_day(start="09:00", end="12:00"):
@@ -33,17 +32,8 @@ def every_day(start="09:00", end="12:00"):
 
 def make_booking(teacher, student, start, *, minutes=60, status=BookingStatus.CONFIRMED, **extra):
     """A booking written directly (for setting up a state, not for testing the rules)."""
-    from booking.models import ACTIVE_STATUSES
-
-    return Booking.objects.create(
-        teacher=teacher,
-        student=student,
-        start=start,
-        end=start + timedelta(minutes=minutes),
-        status=status,
-        is_active=status in ACTIVE_STATUSES,
-        price_cents=1800,
-        **extra,
+    return BookingFactory(
+        teacher=teacher, student=student, start=start, minutes=minutes, status=status, **extra
     )
 
 

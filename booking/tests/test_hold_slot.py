@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts import roles
 from accounts.factories import StudentFactory, TeacherFactory
 from booking.exceptions import SlotTaken, SlotUnavailable
-from booking.models import BookingEvent, BookingStatus
+from booking.models import Booking, BookingEvent, BookingStatus
 from booking.services import hold_slot
 
 from .conftest import make_booking
@@ -125,8 +125,10 @@ def test_database_refuses_overlapping_active_bookings_for_a_student(student, fut
 
 
 def test_database_allows_overlap_with_inactive_bookings(teacher, future_slot):
-    make_booking(teacher, StudentFactory(), future_slot, status=BookingStatus.CANCELLED)
-    make_booking(teacher, StudentFactory(), future_slot)  # no error
+    cancelled = make_booking(teacher, StudentFactory(), future_slot, status=BookingStatus.CANCELLED)
+    active = make_booking(teacher, StudentFactory(), future_slot)
+    assert (cancelled.start, cancelled.is_active) == (active.start, False)
+    assert Booking.objects.filter(teacher=teacher, start=future_slot).count() == 2
 
 
 def test_database_refuses_reactivating_into_an_overlap(teacher, future_slot):

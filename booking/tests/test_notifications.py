@@ -1,5 +1,6 @@
 """Emails with .ics files on transitions, reminders exactly once, the private calendar feed."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from accounts.exports import exporters
+from booking.factories import BookingFactory
 from booking.models import BookingStatus, CalendarToken
 from booking.notifications import booking_uid
 from booking.services import complete_lessons, expire_holds, hold_slot, send_reminders
@@ -104,9 +106,37 @@ def test_complete_lessons_is_idempotent(paid):
     assert paid.status == BookingStatus.COMPLETED
 
 
-def test_management_commands_run(db):
-    for command in ("expire_holds", "complete_lessons", "send_reminders"):
-        call_command(command)
+def test_scheduled_commands_expire_holds_complete_lessons_and_send_reminders(
+    teacher, student, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    stale_hold = BookingFactory(
+        held=True, teacher=teacher, student=student, hold_expires_at=now - timedelta(minutes=1)
+    )
+    finished = BookingFactory(
+        confirmed=True, teacher=teacher, student=student, start=now - timedelta(hours=3)
+    )
+    tomorrow = BookingFactory(
+        confirmed=True, teacher=teacher, student=student, start=now + timedelta(hours=20)
+    )
+    outputs = {}
+    with django_capture_on_commit_callbacks(execute=True):
+        for command in ("expire_holds", "complete_lessons", "send_reminders"):
+            out = io.StringIO()
+            call_command(command, stdout=out)
+            outputs[command] = out.getvalue()
+
+    assert outputs == {
+        "expire_holds": "expire_holds: 1 booking(s) changed.\n",
+        "complete_lessons": "complete_lessons: 1 booking(s) changed.\n",
+        "send_reminders": "send_reminders: 1 booking(s) handled.\n",
+    }
+    stale_hold.refresh_from_db()
+    finished.refresh_from_db()
+    tomorrow.refresh_from_db()
+    assert stale_hold.status == BookingStatus.EXPIRED
+    assert finished.status == BookingStatus.COMPLETED
+    assert tomorrow.reminder_sent_at is not None
 
 
 def test_calendar_feed_lists_the_users_lessons_and_can_be_revoked(client, paid, student):

@@ -9,13 +9,14 @@ import wagtail_factories
 from django.core.cache import cache
 from wagtail.models import Page, Site
 
+from cms_pages.factories import (
+    BlogIndexPageFactory,
+    BlogPageFactory,
+    ContactPageFactory,
+    ContentPageFactory,
+    HomePageFactory,
+)
 from cms_pages.models import (
-    BlogIndexPage,
-    BlogPage,
-    ContactFormField,
-    ContactPage,
-    ContentPage,
-    HomePage,
     SiteSettings,
 )
 
@@ -26,12 +27,6 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-def publish(page):
-    page.save_revision().publish()
-    page.refresh_from_db()
-    return page
 
 
 @pytest.fixture
@@ -48,12 +43,7 @@ def image(db):
 
 @pytest.fixture
 def home(root_page):
-    home = HomePage(title="Petit Talk", slug="petit-talk-home", body=[])
-    root_page.add_child(instance=home)
-    site = Site.objects.get(is_default_site=True)
-    site.root_page = home
-    site.save()
-    return publish(home)
+    return HomePageFactory(parent=root_page, title="Petit Talk", slug="petit-talk-home")
 
 
 @pytest.fixture
@@ -70,34 +60,23 @@ def site_settings(home):
 
 @pytest.fixture
 def content_page(home):
-    page = ContentPage(title="About us", slug="about", intro="Who we are.")
-    home.add_child(instance=page)
-    return publish(page)
+    return ContentPageFactory(parent=home, title="About us", slug="about", intro="Who we are.")
 
 
 @pytest.fixture
 def contact_page(home, site_settings):
-    page = ContactPage(title="Contact us", slug="contact", to_address="")
-    home.add_child(instance=page)
-    for order, (label, field_type) in enumerate(
-        (("Name", "singleline"), ("Email", "email"), ("Message", "multiline"))
-    ):
-        ContactFormField.objects.create(
-            page=page, sort_order=order, label=label, field_type=field_type, required=True
-        )
-    return publish(page)
+    return ContactPageFactory(parent=home, title="Contact us", slug="contact", to_address="")
 
 
 @pytest.fixture
 def blog_index(home):
-    page = BlogIndexPage(title="Blog", slug="blog")
-    home.add_child(instance=page)
-    return publish(page)
+    return BlogIndexPageFactory(parent=home, title="Blog", slug="blog")
 
 
 @pytest.fixture
 def blog_post(blog_index, image):
-    page = BlogPage(
+    return BlogPageFactory(
+        parent=blog_index,
         title="Ten phrases for your first conversation",
         slug="ten-phrases",
         date=datetime.date(2026, 9, 14),
@@ -105,7 +84,5 @@ def blog_post(blog_index, image):
         intro="The phrases students need most.",
         lead_image=image,
         body=json.dumps([{"type": "rich_text", "value": "<p>Bonjour!</p>"}]),
+        tags=["beginners"],
     )
-    page.tags.add("beginners")
-    blog_index.add_child(instance=page)
-    return publish(page)

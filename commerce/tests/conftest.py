@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.models import Booking, BookingStatus
-from commerce.models import Offer, OfferKind
+from booking.factories import BookingFactory
+from commerce.factories import OfferFactory
 
 from .fake_stripe import sign_payload, start_fake_stripe
 
@@ -22,12 +22,11 @@ def make_held(student, teacher, count=1, *, price_cents=1800, first_day=5, now=N
     now = now or timezone.now()
     base = (now + timedelta(days=first_day)).replace(minute=0, second=0, microsecond=0)
     return [
-        Booking.objects.create(
+        BookingFactory(
+            held=True,
             teacher=teacher,
             student=student,
             start=base + timedelta(hours=2 * i),
-            end=base + timedelta(hours=2 * i, minutes=60),
-            status=BookingStatus.HELD,
             hold_expires_at=now + timedelta(minutes=30),
             price_cents=price_cents,
         )
@@ -36,15 +35,8 @@ def make_held(student, teacher, count=1, *, price_cents=1800, first_day=5, now=N
 
 
 def make_offer(**fields):
-    defaults = {
-        "name": "Test offer",
-        "kind": OfferKind.PERCENTAGE,
-        "value": 10,
-        "starts_at": timezone.now() - timedelta(days=1),
-        "active": True,
-    }
-    defaults.update(fields)
-    return Offer.objects.create(**defaults)
+    """A running 10% automatic offer unless ``fields`` say otherwise (``OfferFactory``)."""
+    return OfferFactory(**fields)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from booking.factories import BookingFactory
 from booking.models import Booking, BookingStatus
 from commerce.models import OfferRedemption, Order, OrderStatus, ProcessedStripeEvent, Refund
 
@@ -164,15 +165,7 @@ def test_lapsed_hold_whose_slot_was_taken_is_refunded_and_the_student_told(
     past = timezone.now() - timedelta(minutes=1)
     Booking.objects.filter(pk=first.pk).update(hold_expires_at=past)
     first.expire()
-    Booking.objects.create(
-        teacher=teacher,
-        student=other_student,
-        start=first.start,
-        end=first.end,
-        status=BookingStatus.PAID,
-        price_cents=1800,
-        is_active=True,
-    )
+    BookingFactory(paid=True, teacher=teacher, student=other_student, start=first.start)
     intent = succeeded(fake_stripe, open_order)
     with django_capture_on_commit_callbacks(execute=True):
         post_event(client, intent_event("payment_intent.succeeded", intent))

@@ -1,0 +1,84 @@
+"""Factories for lessons and teachers' calendars (tests and benchmarks).
+
+Bookings made here are written directly, to set up a state; the rules (holding, paying,
+confirming) are tested through ``Booking``'s transition methods and services.
+"""
+
+import itertools
+from datetime import time, timedelta
+
+import factory
+from django.utils import timezone
+
+from accounts.factories import StudentFactory, TeacherFactory
+
+from .models import AvailabilityWindow, Booking, TimeOff
+from .transitions import ACTIVE_STATUSES, BookingStatus
+
+#: Each booking without an explicit start gets its own hour, so none overlap.
+_next_hour = itertools.count()
+
+
+def _own_hour(days_from_now):
+    base = (timezone.now() + timedelta(days=days_from_now)).replace(
+        minute=0, second=0, microsecond=0
+    )
+    return base + timedelta(hours=2 * next(_next_hour))
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    """A confirmed 60-minute lesson at €18.00, three days from now (each in its own hour).
+
+    Traits: ``held`` (in a basket, hold expiring in 30 minutes), ``paid``, ``confirmed``,
+    ``completed`` (in the past), ``cancelled``, ``declined``, ``expired``, ``removed``.
+    ``is_active`` follows the status, as the transitions keep it.
+    """
+
+    class Meta:
+        model = Booking
+
+    class Params:
+        minutes = 60
+        days_from_now = 3
+        held = factory.Trait(
+            status=BookingStatus.HELD,
+            hold_expires_at=factory.LazyFunction(lambda: timezone.now() + timedelta(minutes=30)),
+        )
+        paid = factory.Trait(status=BookingStatus.PAID)
+        confirmed = factory.Trait(status=BookingStatus.CONFIRMED)
+        completed = factory.Trait(status=BookingStatus.COMPLETED, days_from_now=-3)
+        cancelled = factory.Trait(status=BookingStatus.CANCELLED)
+        declined = factory.Trait(status=BookingStatus.DECLINED)
+        expired = factory.Trait(status=BookingStatus.EXPIRED)
+        removed = factory.Trait(status=BookingStatus.REMOVED)
+
+    teacher = factory.SubFactory(TeacherFactory)
+    student = factory.SubFactory(StudentFactory)
+    status = BookingStatus.CONFIRMED
+    start = factory.LazyAttribute(lambda o: _own_hour(o.days_from_now))
+    end = factory.LazyAttribute(lambda o: o.start + timedelta(minutes=o.minutes))
+    is_active = factory.LazyAttribute(lambda o: o.status in ACTIVE_STATUSES)
+    price_cents = 1800
+
+
+class AvailabilityWindowFactory(factory.django.DjangoModelFactory):
+    """A weekly window in the teacher's own zone: Mondays 09:00-12:00 unless told."""
+
+    class Meta:
+        model = AvailabilityWindow
+
+    teacher = factory.SubFactory(TeacherFactory)
+    weekday = 0
+    start_time = time(9)
+    end_time = time(12)
+
+
+class TimeOffFactory(factory.django.DjangoModelFactory):
+    """A teacher's days off: a week starting ten days from now unless told."""
+
+    class Meta:
+        model = TimeOff
+
+    teacher = factory.SubFactory(TeacherFactory)
+    start_date = factory.LazyFunction(lambda: (timezone.now() + timedelta(days=10)).date())
+    end_date = factory.LazyAttribute(lambda o: o.start_date + timedelta(days=6))
