@@ -71,7 +71,7 @@ EDITOR_MODEL_PERMISSIONS = {
     ("wagtailadmin", "admin"): ("access",),
     ("commerce", "offer"): ALL_ACTIONS,
     ("cms_pages", "comment"): ALL_ACTIONS,
-    ("cms_pages", "lessonreview"): ALL_ACTIONS,
+    ("booking", "lessonreview"): ALL_ACTIONS,
     ("cms_pages", "subscriber"): ALL_ACTIONS,
     ("cms_pages", "campaign"): ALL_ACTIONS,
     ("cms_pages", "campaigndelivery"): ("view",),

@@ -11,5 +11,6 @@ class BookingConfig(AppConfig):
 
         from . import receivers  # noqa: F401 - connects the transition emails and erasure
         from .exports import export_bookings
+        from .reviews import receivers as review_receivers  # noqa: F401 - export, erasure
 
         register_exporter("bookings")(export_bookings)

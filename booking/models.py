@@ -12,6 +12,7 @@ from wagtail.models import Site
 from accounts import roles
 
 from .exceptions import InvalidTransition, SlotTaken
+from .reviews.models import LessonReview  # noqa: F401 - lesson reviews are booking models
 from .signals import booking_transitioned
 from .transitions import ACTIVE_STATUSES, REFUND, TRANSITIONS, BookingStatus
 

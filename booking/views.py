@@ -132,13 +132,6 @@ def book(request):
     return render(request, "booking/book.html", context, status=400 if form.errors else 200)
 
 
-def _with_review(queryset):
-    """Join the lesson review the community feature hangs on a booking (when it exists), so
-    ``{% review_link %}`` costs no query per lesson. Booking does not import that app."""
-    one_to_one = {rel.name for rel in Booking._meta.related_objects if rel.one_to_one}
-    return queryset.select_related("review") if "review" in one_to_one else queryset
-
-
 HISTORY_PAGE_SIZE = 20
 
 
@@ -181,7 +174,8 @@ def my_bookings(request):
     closed ones (``?page=`` for older), so the page does not grow with the history."""
     now = timezone.now()
     booking_settings = _booking_settings(request)
-    lessons = _with_review(Booking.objects.for_student(request.user).with_people())
+    # The review joined, so ``{% review_link %}`` costs no query per lesson.
+    lessons = Booking.objects.for_student(request.user).with_people().select_related("review")
     held_lapsed = Q(status=BookingStatus.HELD, hold_expires_at__lte=now)
     open_statuses = (BookingStatus.HELD, BookingStatus.PAID, BookingStatus.CONFIRMED)
     upcoming = list(lessons.filter(status__in=open_statuses, end__gt=now).exclude(held_lapsed))

@@ -14,8 +14,10 @@ from wagtail.permissions import register_permission_policy
 from accounts import roles
 from site_config.spreadsheets import InertSpreadsheetExportMixin
 
+from . import dashboard  # noqa: F401 - registers the bookings chart panel
 from .admin_views import BookingActionView, BookingInspectView
 from .models import Booking, BookingStatus
+from .reviews import admin as reviews_admin  # noqa: F401 - registers the reviews viewset
 
 
 class AdminOnlyViewPolicy(BasePermissionPolicy):

@@ -7,6 +7,7 @@ class CmsPagesConfig(AppConfig):
     verbose_name = "Site content"
 
     def ready(self):
-        # Community receivers (account erasure) and data exporters must be connected at
-        # startup, not only when Wagtail's admin hooks are imported.
-        from . import community_signals  # noqa: F401
+        # The marketing features' data exporters and account-erasure receivers must be
+        # connected at startup, not only when Wagtail's admin hooks are imported.
+        from .newsletter import receivers as newsletter_receivers  # noqa: F401
+        from .testimonials import receivers as testimonial_receivers  # noqa: F401

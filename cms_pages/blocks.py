@@ -12,7 +12,8 @@ from wagtail.images.blocks import ImageChooserBlock
 from accounts.blocks import TeacherCarouselBlock
 from commerce.blocks import OffersBlock
 
-from .community_blocks import NewsletterBlock, TestimonialsBlock
+from .newsletter.blocks import NewsletterBlock
+from .testimonials.blocks import TestimonialsBlock
 
 
 class ImageChooserBlockWithRenditions(ImageChooserBlock):

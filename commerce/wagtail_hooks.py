@@ -19,6 +19,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from accounts.roles import is_admin
 from site_config.spreadsheets import InertSpreadsheetExportMixin
 
+from . import dashboard  # noqa: F401 - registers the revenue panel
 from .forms import RefundForm
 from .models import Offer, Order, OrderItem, OrderStatus
 from .services import (

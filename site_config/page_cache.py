@@ -87,7 +87,7 @@ PURGING_MODELS = frozenset(
         "accounts.profile",  # teachers' names, photos, bios, prices, slugs
         "commerce.offer",  # the offers block
         "cms_pages.comment",  # testimonials (only approved ones show)
-        "cms_pages.lessonreview",  # lesson reviews on teacher pages
+        "booking.lessonreview",  # lesson reviews on teacher pages
         "wagtailimages.image",
         "wagtaildocs.document",
         "wagtailredirects.redirect",

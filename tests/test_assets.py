@@ -147,7 +147,7 @@ def test_wagtail_images_render_responsive_modern_formats():
 
 CSS_DIR = STATIC / "css"
 TOKENS = CSS_DIR / "tokens.css"
-# The Wagtail admin's stylesheet (cms_pages/dashboard.py's Media) follows the admin's own theme
+# The Wagtail admin's stylesheet (booking/dashboard.py's Media) follows the admin's own theme
 # tokens (--w-color-*), which the admin defines; it is not linked from base.html.
 ADMIN_STYLESHEETS = {"dashboard.css": "--w-"}
 # The 500 page renders without the base template (it must work when context processors or the

@@ -70,7 +70,7 @@ MODEL_WORDS = {
     "redirect": "wagtailredirects.Redirect",
     "restriction": "wagtailcore.PageViewRestriction",
     "comment": "cms_pages.Comment",
-    "review": "cms_pages.LessonReview",
+    "review": "booking.LessonReview",
     "subscriber": "cms_pages.Subscriber",
     "campaign": "cms_pages.Campaign",
     "offer": "commerce.Offer",

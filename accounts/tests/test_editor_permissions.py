@@ -128,11 +128,11 @@ def test_one_function_grants_all_of_it_and_is_idempotent():
 
 
 def test_the_other_grant_paths_are_gone():
-    import cms_pages.models.community
     import commerce.permissions
 
     assert importlib.util.find_spec("cms_pages.permissions") is None
-    assert not hasattr(cms_pages.models.community, "grant_community_permissions")
+    # The community grant went with the flat community module (issue 13 layout).
+    assert importlib.util.find_spec("cms_pages.models.community") is None
     assert not hasattr(commerce.permissions, "grant_editor_offer_permissions")
 
 

@@ -16,8 +16,11 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms_pages.blocks import ContentStreamBlock, HomeStreamBlock
+from site_config.mail import send_templated_email
 from site_config.ratelimit import over_limit
 from site_config.spreadsheets import inert_export_view
+
+from .site_settings import SiteSettings
 
 __all__ = [
     "BlogIndexPage",
@@ -126,8 +129,6 @@ class ContactPage(AbstractEmailForm):
 
     def contact_address(self):
         """Where messages go: the site's contact email (the page's own address as fallback)."""
-        from .site_settings import SiteSettings
-
         site = self.get_site()
         address = SiteSettings.for_site(site).contact_email if site else ""
         return address or self.to_address
@@ -147,8 +148,6 @@ class ContactPage(AbstractEmailForm):
 
     def send_contact_email(self, form, address):
         """Email the message in a background task once the submission is saved."""
-        from site_config.mail import send_templated_email
-
         fields = [
             (field.label, _as_text(form.cleaned_data.get(field.clean_name)))
             for field in self.get_form_fields()

@@ -11,7 +11,10 @@ from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 
 from accounts.exports import exporters
 from accounts.roles import grant_editor_permissions
-from cms_pages.models import Comment, LessonReview, Subscriber, SubscriberStatus
+from booking.models import LessonReview
+from cms_pages.models import Comment, Subscriber, SubscriberStatus
+from cms_pages.newsletter import demo as newsletter_demo
+from cms_pages.testimonials import demo as testimonials_demo
 
 # Every test here needs the database, some only through request.getfixturevalue(): declare it
 # so pytest-django orders them before transactional tests that flush migration data.
@@ -147,7 +150,6 @@ def test_editor_unsubscribes_in_bulk(client, editor, subscribers):
 
 
 def test_erasing_an_account_deletes_its_community_content(student, comments):
-    import cms_pages.community_admin  # noqa: F401 - Wagtail imports it at startup
     from accounts.services import erase_user
 
     Subscriber.objects.create(email=student.email.upper(), status=SubscriberStatus.CONFIRMED)
@@ -158,7 +160,6 @@ def test_erasing_an_account_deletes_its_community_content(student, comments):
 
 
 def test_data_export_includes_comments_and_reviews(student, comments):
-    import cms_pages.community_admin  # noqa: F401 - Wagtail imports it at startup
 
     registered = exporters()
     assert registered["comments"](student) == [
@@ -172,11 +173,13 @@ def test_data_export_includes_comments_and_reviews(student, comments):
 
 
 def test_demo_loader_is_idempotent(student):
-    from cms_pages import community_demo
+    def load():
+        testimonials_demo.load(lambda message: None)
+        newsletter_demo.load(lambda message: None)
 
-    community_demo.load(lambda message: None)
+    load()
     counts = (Comment.objects.count(), Subscriber.objects.count())
-    community_demo.load(lambda message: None)
+    load()
     assert (Comment.objects.count(), Subscriber.objects.count()) == counts
     assert Subscriber.objects.filter(status=SubscriberStatus.CONFIRMED).count() >= 3
     assert Comment.objects.approved().exists()

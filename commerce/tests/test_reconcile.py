@@ -144,7 +144,7 @@ def test_the_development_provider_has_nothing_to_reconcile(settings):
 
 
 def test_the_scheduler_runs_reconciliation():
-    from cms_pages.management.commands.run_scheduler import available_commands
+    from site_config.management.commands.run_scheduler import available_commands
 
     assert "reconcile_payments" in available_commands()
 

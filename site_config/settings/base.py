@@ -299,6 +299,15 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = env("STRIPE_API_BASE", "")  # only set to point at a fake Stripe in tests
 PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "stripe" if STRIPE_SECRET_KEY else "development")
 CURRENCY = "EUR"
+# What ``manage.py run_scheduler`` (the Procfile's scheduler process) runs every minute, in
+# order: command names, so the project's scheduler imports no app. Each is idempotent.
+SCHEDULED_COMMANDS = (
+    "expire_holds",
+    "complete_lessons",
+    "send_reminders",
+    "reconcile_payments",
+    "publish_scheduled",
+)
 
 LOGGING = {
     "version": 1,

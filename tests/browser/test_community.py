@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from cms_pages.models import Campaign, Comment, Subscriber, SubscriberStatus
+from cms_pages.newsletter.services import start_sending
 from tests.browser.conftest import assert_no_axe_violations, login
 
 
@@ -82,7 +83,7 @@ def test_visitor_subscribes_sees_duplicate_message_and_unsubscribes(page, mailou
     assert_no_axe_violations(page)
 
     campaign = Campaign.objects.create(subject="Nouvelles", body="<p>Bonjour</p>")
-    campaign.start_sending(by=None)
+    start_sending(campaign, by=None)
     newsletter = next(m for m in mailoutbox if m.subject == "Nouvelles" and m.to == [email])
     assert "List-Unsubscribe" in newsletter.extra_headers
     page.goto(link_in(newsletter, "unsubscribe"))

@@ -129,7 +129,8 @@ def set_up_teachers(teachers, demo_teacher, *, slug_prefix):
 
 def grow_comments(n, authors):
     try:
-        from cms_pages.models.community import Comment, ModerationStatus
+        from cms_pages.models import Comment
+        from site_config.moderation import ModerationStatus
     except ImportError:
         return "no community app"
     existing = Comment.objects.filter(text__startswith="[bench]").count()

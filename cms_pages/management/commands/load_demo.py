@@ -14,7 +14,8 @@ DEMO_LOADERS = (
     "cms_pages.demo.load",
     "booking.demo.load",
     "commerce.demo.load",
-    "cms_pages.community_demo.load",
+    "cms_pages.testimonials.demo.load",
+    "cms_pages.newsletter.demo.load",
 )
 
 

@@ -1,0 +1,41 @@
+"""The lesson review model. It moved here from cms_pages (issue 13) and keeps its table,
+``cms_pages_lessonreview``, and its constraint name, so no row was copied."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from site_config.moderation import TEXT_MAX_LENGTH, Moderated
+
+__all__ = ["LessonReview"]
+
+
+class LessonReview(Moderated):
+    """A student's rating (1 to 5) and review of one completed lesson: at most one per booking."""
+
+    booking = models.OneToOneField(
+        "booking.Booking", on_delete=models.CASCADE, related_name="review"
+    )
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    text = models.TextField(max_length=TEXT_MAX_LENGTH, blank=True)
+
+    class Meta:
+        db_table = "cms_pages_lessonreview"
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "lesson review"
+        verbose_name_plural = "lesson reviews"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5),
+                name="cms_pages_review_rating_1_to_5",
+                violation_error_message="A rating is between 1 and 5 stars.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.rating}★ lesson {self.booking_id}"
+
+    @property
+    def stars(self):
+        return "★" * self.rating + "☆" * (5 - self.rating)
