@@ -20,10 +20,13 @@ _next_hour = itertools.count()
 
 
 def _own_hour(days_from_now):
+    """An hour of its own, ``days_from_now`` days away, moving further from now (past lessons
+    further into the past) so a future lesson never becomes a past one or the other way."""
     base = (timezone.now() + timedelta(days=days_from_now)).replace(
         minute=0, second=0, microsecond=0
     )
-    return base + timedelta(hours=2 * next(_next_hour))
+    step = timedelta(hours=2 * next(_next_hour))
+    return base - step if days_from_now < 0 else base + step
 
 
 class BookingFactory(factory.django.DjangoModelFactory):

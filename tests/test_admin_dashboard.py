@@ -3,7 +3,6 @@ data table, and (admins only) revenue, in a fixed number of queries. Each panel 
 the app whose data it shows (booking.dashboard, commerce.dashboard, the moderation panels)."""
 
 import datetime
-import itertools
 import re
 
 import pytest
@@ -13,24 +12,14 @@ from django.utils import timezone
 
 from accounts.factories import StudentFactory, TeacherFactory
 from booking.dashboard import BOOKED_STATUSES, CHART_WEEKS, booking_summary, period_starts
+from booking.factories import BookingFactory
 from booking.models import Booking, BookingStatus
 from commerce.models import Order, OrderStatus, Refund, RefundStatus
-
-_slot = itertools.count()
 
 
 def make_booking(teacher, student, status, created_at):
     """A lesson in its own hour (no overlaps), booked at ``created_at``."""
-    start = timezone.now() + datetime.timedelta(days=3, hours=next(_slot))
-    booking = Booking.objects.create(
-        teacher=teacher,
-        student=student,
-        start=start,
-        end=start + datetime.timedelta(hours=1),
-        status=status,
-        price_cents=1800,
-        is_active=status in BOOKED_STATUSES,
-    )
+    booking = BookingFactory(teacher=teacher, student=student, status=status)
     Booking.objects.filter(pk=booking.pk).update(created_at=created_at)
     return booking
 

@@ -1,13 +1,11 @@
 """A lesson review submitted twice at once: the second answer is a clear message, not a 500."""
 
-from datetime import timedelta
-
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
 
-from booking.models import Booking, BookingStatus, LessonReview
+from booking.factories import BookingFactory
+from booking.models import LessonReview
 from booking.reviews import forms as review_forms
 
 
@@ -19,16 +17,7 @@ def clear_rate_limits():
 
 
 def test_double_submitted_review_says_already_reviewed(client, student, teacher, monkeypatch):
-    start = timezone.now() - timedelta(days=2)
-    booking = Booking.objects.create(
-        teacher=teacher,
-        student=student,
-        start=start,
-        end=start + timedelta(hours=1),
-        status=BookingStatus.COMPLETED,
-        is_active=True,
-        price_cents=1800,
-    )
+    booking = BookingFactory(completed=True, teacher=teacher, student=student)
     real_is_spam = review_forms.ReviewForm.is_spam
 
     def first_submit_lands_meanwhile(form):

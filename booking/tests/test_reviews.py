@@ -1,15 +1,13 @@
 """Lesson reviews: once per completed lesson, only by its student, moderated, shown on the
 teacher's page with an AggregateRating."""
 
-from datetime import timedelta
-
 import pytest
 from django.core.cache import cache
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone
 
+from booking.factories import BookingFactory
 from booking.models import Booking, BookingStatus, LessonReview
 from booking.reviews.views import REVIEW_THANKS
 from site_config.moderation import ModerationStatus
@@ -23,19 +21,9 @@ def clear_rate_limits():
     cache.clear()
 
 
-_hours = iter(range(48, 100000, 2))
-
-
 def make_booking(teacher, student, status=BookingStatus.COMPLETED):
-    start = timezone.now() - timedelta(hours=next(_hours))
-    return Booking.objects.create(
-        teacher=teacher,
-        student=student,
-        start=start,
-        end=start + timedelta(hours=1),
-        status=status,
-        price_cents=1800,
-    )
+    """A lesson that took place (two days ago or earlier), in its own hour."""
+    return BookingFactory(teacher=teacher, student=student, status=status, days_from_now=-2)
 
 
 def review_url(booking):
