@@ -7,6 +7,7 @@ exceptions live in ``booking.exceptions``; the per-booking transitions are metho
 ``booking.models.Booking``, run from the status table in ``booking.transitions``.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -15,10 +16,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts import roles
+from accounts.zones import format_local
 
 from .exceptions import HoldLimitReached, InvalidTransition, SlotTaken, SlotUnavailable
 from .models import Booking, BookingEvent, BookingSettings, BookingStatus, expire_holds
 from .notifications import queue_reminder_emails
+from .signals import refund_preview
 from .slots import is_available
 
 
@@ -28,6 +31,47 @@ def lesson_price_cents(teacher, booking_settings=None):
     if override is not None:
         return override
     return (booking_settings or BookingSettings.current()).lesson_price_cents
+
+
+def refund_preview_cents(booking):
+    """What cancelling or declining ``booking`` now would refund, in cents: the sum of the
+    ``booking.signals.refund_preview`` answers (commerce: what is left to refund on the
+    lesson's paid order line; 0 when nothing was paid)."""
+    answers = refund_preview.send(sender=type(booking), booking=booking)
+    return sum(answer for _receiver, answer in answers if isinstance(answer, int))
+
+
+@dataclass(frozen=True)
+class CancellationTerms:
+    """What cancelling (student) or declining (teacher) a lesson does, for the page that asks
+    first. ``deadline_text`` is the deadline in the viewer's zone, with the zone's name."""
+
+    deadline: object
+    deadline_text: str
+    hours: int
+    open: bool  # the student may still cancel (before the deadline)
+    refund_cents: int  # what the action refunds now (0 when it refunds nothing)
+
+
+def cancellation_terms(booking, viewer, *, declining=False, now=None, booking_settings=None):
+    """The rule the confirmation pages state.
+
+    The deadline is the lesson's start minus ``cancellation_hours``. A student who cancels
+    before it is refunded what commerce would refund; after it the student can no longer
+    cancel and no refund is given. A teacher's decline refunds the student in full whatever
+    the time."""
+    now = now or timezone.now()
+    booking_settings = booking_settings or BookingSettings.current()
+    deadline = booking.cancellation_deadline(booking_settings)
+    may_cancel = booking.student_may_cancel(now, booking_settings)
+    refunds = booking.status == BookingStatus.PAID if declining else may_cancel
+    return CancellationTerms(
+        deadline=deadline,
+        deadline_text=format_local(deadline, viewer),
+        hours=booking_settings.cancellation_hours,
+        open=may_cancel,
+        refund_cents=refund_preview_cents(booking) if refunds else 0,
+    )
 
 
 def hold_slot(student, teacher, start, goal="", now=None):

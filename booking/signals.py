@@ -9,3 +9,9 @@ from django.dispatch import Signal
 # by (user or None), note (str), reason (str), refund (bool for transitions that refund,
 # else None). Receivers: booking.receivers (emails), commerce.signals (refunds).
 booking_transitioned = Signal()
+
+# Sent by the cancel and decline confirmation pages (booking.services.refund_preview_cents)
+# with ``booking``, before anything changes. A receiver returns the cents cancelling or
+# declining the lesson now would refund (commerce: what is left to refund on its paid order
+# line); booking shows the sum without knowing who took the money.
+refund_preview = Signal()

@@ -12,11 +12,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Site
 
 from accounts import roles
-from accounts.zones import zone_of
+from accounts.zones import format_local, zone_of
 from site_config.money import format_cents
 
 from .exceptions import BookingError, HoldLimitReached
@@ -32,7 +32,7 @@ from .models import (
 from .notifications import feed_for, feed_url
 from .permissions import student_required, teacher_required
 from .selectors import active_teachers
-from .services import hold_slot, lesson_price_cents
+from .services import cancellation_terms, hold_slot, lesson_price_cents
 from .slots import available_slots, week_bounds
 
 
@@ -181,6 +181,8 @@ def my_bookings(request):
     upcoming = list(lessons.filter(status__in=open_statuses, end__gt=now).exclude(held_lapsed))
     for booking in upcoming:
         booking.can_cancel = booking.student_may_cancel(now, booking_settings)
+        deadline = booking.cancellation_deadline(booking_settings)
+        booking.cancel_deadline_text = format_local(deadline, request.user)
     past = _history_page(lessons.exclude(pk__in=[b.pk for b in upcoming]), _page_number(request))
     token = CalendarToken.objects.filter(user=request.user).first()
     return render(
@@ -198,10 +200,36 @@ def my_bookings(request):
     )
 
 
-@require_POST
+def _confirmation_page(request, booking, terms, *, declining):
+    """The page that asks before a cancel or decline: what happens, then a POST form."""
+    return render(
+        request,
+        "booking/confirm_cancel.html",
+        {
+            "booking": booking,
+            "terms": terms,
+            "declining": declining,
+            "other": booking.student if declining else booking.teacher,
+            "lesson_text": format_local(booking.start, request.user),
+            "message_form": TeacherMessageForm(),
+            "back_url": reverse(
+                "booking:teacher_dashboard" if declining else "booking:my_bookings"
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @student_required
 def cancel(request, pk):
-    booking = get_object_or_404(Booking, pk=pk, student=request.user)
+    """GET: what cancelling does (the refund, the deadline in the student's zone) and the
+    form; POST: cancel."""
+    booking = get_object_or_404(Booking.objects.with_people(), pk=pk, student=request.user)
+    if request.method == "GET":
+        terms = cancellation_terms(
+            booking, request.user, booking_settings=_booking_settings(request)
+        )
+        return _confirmation_page(request, booking, terms, declining=False)
     form = CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
@@ -286,9 +314,16 @@ def confirm(request, pk):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @teacher_required
 def decline(request, pk):
+    """GET: what declining does (the student's refund) and the form; POST: decline."""
+    if request.method == "GET":
+        booking = get_object_or_404(Booking.objects.with_people(), pk=pk, teacher=request.user)
+        terms = cancellation_terms(
+            booking, request.user, declining=True, booking_settings=_booking_settings(request)
+        )
+        return _confirmation_page(request, booking, terms, declining=True)
     return _teacher_decision(
         request,
         pk,

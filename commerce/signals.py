@@ -6,7 +6,7 @@ from django.dispatch import receiver
 from accounts.signals import user_erased, user_erasure_preview
 from booking.models import BookingStatus
 from booking.services import lessons_cancelled_on_erasure
-from booking.signals import booking_transitioned
+from booking.signals import booking_transitioned, refund_preview
 from booking.transitions import REFUND
 
 from .models import PAID_STATUSES, Order, OrderItem
@@ -39,6 +39,14 @@ def refund_declined_or_cancelled_lesson(sender, booking, transition, new_status,
     if kwargs.get("reason"):
         reason = f"{reason} {kwargs['reason']}"
     refund_item(item, reason=reason, by=kwargs.get("by"), key=f"booking-{booking.pk}-{new_status}")
+
+
+@receiver(refund_preview, dispatch_uid="commerce_refund_preview_for_booking")
+def refund_preview_for_booking(sender, booking, **kwargs):
+    """What cancelling or declining the lesson now would refund: what is left on its paid
+    order line (``refundable_cents``), 0 when it was not paid through an order."""
+    item = OrderItem.objects.filter(booking=booking, order__status__in=PAID_STATUSES).first()
+    return refundable_cents(item) if item is not None else 0
 
 
 @receiver(user_erasure_preview, dispatch_uid="commerce_refund_preview_on_erasure")

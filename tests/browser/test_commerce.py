@@ -69,7 +69,8 @@ def test_student_pays_two_lessons_and_sees_a_declined_one_refunded(page):
     login(page, TEACHER_EMAIL, "petit-talk-demo")
     page.goto("/teacher/")
     card = page.locator(".booking-card", has_text="Bea Buyer").first
-    card.get_by_role("button", name="Decline").click()
+    card.get_by_role("link", name="Decline…").click()
+    page.get_by_role("button", name="Decline and refund").click()
     page.wait_for_load_state()
 
     page.context.clear_cookies()
