@@ -90,11 +90,19 @@ def test_teachers_cannot_use_student_actions(client, paid_booking, action):
 
 @pytest.mark.parametrize(
     ("name", "args"),
-    [("cancel", [1]), ("remove", [1]), ("confirm", [1]), ("decline", [1]), ("calendar_token", [])],
+    [("remove", [1]), ("confirm", [1]), ("calendar_token", [])],
 )
 def test_actions_need_post(client, users, name, args):
     client.force_login(users["admin"])
     assert client.get(reverse(f"booking:{name}", args=args)).status_code == 405
+
+
+@pytest.mark.parametrize(("name", "who"), [("cancel", "student"), ("decline", "teacher")])
+def test_cancel_and_decline_get_only_ask(client, paid_booking, name, who):
+    """Cancel and Decline answer a GET with the page that asks; only the POST changes."""
+    client.force_login(getattr(paid_booking, who))
+    assert client.get(reverse(f"booking:{name}", args=[paid_booking.pk])).status_code == 200
+    assert _status(paid_booking) == BookingStatus.PAID
 
 
 def test_visitors_cannot_post_actions(client, paid_booking):
