@@ -11,8 +11,8 @@ class UserTimezoneMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            timezone.activate(zone_of(user))
-        else:
-            timezone.deactivate()
-        return self.get_response(request)
+        zone = zone_of(user) if user is not None and user.is_authenticated else None
+        # override() restores the previous zone afterwards: nothing leaks into the next request
+        # a thread serves (or into the test that made the request).
+        with timezone.override(zone):
+            return self.get_response(request)
