@@ -11,6 +11,25 @@ EARLIEST_SLOT = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST_SLOT = datetime(3000, 1, 1, tzinfo=UTC)
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker. It accepts only ISO yyyy-mm-dd, so the value is rendered that way
+    whatever the locale's date format (en-GB would give 04/12/2026 and a blank field)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    """A browser time picker, rendered as HH:MM (what <input type="time"> expects)."""
+
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
 class HoldForm(forms.Form):
     """The slot a student picked (an ISO UTC time from the page) and their lesson goal.
 
@@ -55,8 +74,8 @@ class WindowForm(forms.Form):
     weekday = forms.TypedChoiceField(
         label="Day", choices=[("", "Choose a day"), *Weekday.choices], coerce=int
     )
-    start_time = forms.TimeField(label="From", widget=forms.TimeInput(attrs={"type": "time"}))
-    end_time = forms.TimeField(label="To", widget=forms.TimeInput(attrs={"type": "time"}))
+    start_time = forms.TimeField(label="From", widget=TimeInput())
+    end_time = forms.TimeField(label="To", widget=TimeInput())
 
     def clean(self):
         data = super().clean()
@@ -97,8 +116,8 @@ WindowFormSet = forms.formset_factory(
 
 
 class TimeOffForm(forms.Form):
-    start_date = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label="Last day", widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label="First day", widget=DateInput())
+    end_date = forms.DateField(label="Last day", widget=DateInput())
     note = forms.CharField(label="Note (optional)", required=False, max_length=200)
 
     def clean(self):
