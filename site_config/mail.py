@@ -7,15 +7,32 @@ production task backend stores them in the database.
 
 import base64
 
+from django.apps import apps
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django_tasks import task
 
+FALLBACK_BRAND_NAME = "Petit Talk"
+
+
+def brand_name(request=None):
+    """The brand every email speaks in: Site settings' brand name (the request's site, else the
+    default site), never a host name. The CMS app is looked up by label: it imports this module."""
+    site_model = apps.get_model("wagtailcore", "Site")
+    site = site_model.find_for_request(request) if request is not None else None
+    site = site or site_model.objects.filter(is_default_site=True).first()
+    if site is None:
+        return FALLBACK_BRAND_NAME
+    row = apps.get_model("cms_pages", "SiteSettings").for_site(site)
+    return row.brand_name or FALLBACK_BRAND_NAME
+
 
 def build_email(template_prefix, context, to, *, attachments=(), headers=None):
-    """Render ``<prefix>_subject.txt``, ``<prefix>.txt`` and optional ``<prefix>.html``."""
-    context = {"site_url": settings.SITE_URL, **context}
+    """Render ``<prefix>_subject.txt``, ``<prefix>.txt`` and optional ``<prefix>.html``.
+
+    Every template gets ``site_url`` (settings.SITE_URL) and ``brand_name`` (Site settings)."""
+    context = {"site_url": settings.SITE_URL, "brand_name": brand_name(), **context}
     subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
     body = render_to_string(f"{template_prefix}.txt", context)
     message = EmailMultiAlternatives(

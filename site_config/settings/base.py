@@ -379,3 +379,4 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 # Nobody frames our pages; Wagtail's preview views opt in to SAMEORIGIN themselves.
 X_FRAME_OPTIONS = "DENY"
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"  # brand-name subjects, links on SITE_URL
