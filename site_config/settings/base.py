@@ -283,6 +283,7 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}  # adds display name, zone, Students
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"  # brand-name subjects, links on SITE_URL
 # Proxies in front of the app (Heroku's router: 1). Client addresses for rate limits are
 # read that many entries from the right of X-Forwarded-For, never from the client's own part.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
@@ -379,4 +380,3 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 # Nobody frames our pages; Wagtail's preview views opt in to SAMEORIGIN themselves.
 X_FRAME_OPTIONS = "DENY"
-ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"  # brand-name subjects, links on SITE_URL
