@@ -133,4 +133,3 @@ def blog_posting_data(page, seo):
     if seo["image"]:
         data["image"] = seo["image"]["url"]
     return data
-

@@ -65,7 +65,7 @@ def imports_in(path):
 
 def package_of(relative):
     parts = relative[:-3].split("/")
-    return ".".join(parts[:-1] if parts[-1] != "__init__" else parts[:-1])
+    return ".".join(parts[:-1])  # a module's package; for __init__ the package itself
 
 
 @pytest.mark.parametrize("app", CHECKED_APPS)
