@@ -13,6 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from site_config.admin_forms import EuroField
+
 from . import roles
 from .models import TIMEZONE_CHOICES, Profile, Teacher
 from .services import delete_files_on_commit
@@ -171,11 +173,10 @@ class TeacherProfileFieldsMixin(forms.Form):
         required=False,
         help_text="For example: French, English",
     )
-    price_override_cents = forms.IntegerField(
-        label="Lesson price override (cents)",
-        min_value=0,
+    price_override_cents = EuroField(
+        label="Lesson price override (€)",
         required=False,
-        help_text="Leave empty to use the site's lesson price. 2000 means €20.00.",
+        help_text="In euros, for example 20 or 19.50. Leave empty to use the site's lesson price.",
     )
     bio = forms.CharField(widget=forms.Textarea, max_length=2000, required=False)
 

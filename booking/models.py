@@ -10,6 +10,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Site
 
 from accounts import roles
+from site_config.admin_forms import EurosAdminForm
 
 from .exceptions import InvalidTransition, SlotTaken
 from .reviews.models import LessonReview  # noqa: F401 - lesson reviews are booking models
@@ -41,6 +42,8 @@ class BookingSettings(BaseSiteSetting):
     cancellation_hours = models.PositiveSmallIntegerField(
         "free cancellation until (hours before)", default=24
     )
+
+    base_form_class = EurosAdminForm  # the lesson price is typed in euros
 
     class Meta:
         verbose_name = "booking settings"

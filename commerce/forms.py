@@ -4,7 +4,10 @@ from django import forms
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
+from site_config.admin_forms import EurosAdminForm, cents_to_euros, euros_to_cents
 from site_config.money import format_cents
+
+from .models import OfferKind
 
 COUNTRY_PROMPT = "Choose your country"
 COUNTRY_ERROR = "Please choose your country from the list."
@@ -61,4 +64,37 @@ class RefundForm(forms.Form):
             )
         data["item_obj"] = item
         data["amount_cents"] = cents
+        return data
+
+
+class OfferAdminForm(EurosAdminForm):
+    """An offer's ``value`` is typed as the kind says: euros for a fixed offer (5 = €5.00 off,
+    stored as 500 cents), a whole percentage (1 to 100) for a percentage offer."""
+
+    value = forms.DecimalField(
+        label="Value",
+        required=False,
+        min_value=Decimal(0),
+        max_digits=9,
+        decimal_places=2,
+        help_text="Fixed offers: the amount off in euros (5 = €5.00). "
+        "Percentage offers: the percentage (20 = 20% off). Bundle offers: leave empty.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.kind == OfferKind.FIXED:
+            self.initial["value"] = cents_to_euros(self.instance.value or 0)
+
+    def clean(self):
+        data = super().clean()
+        value, kind = data.get("value"), data.get("kind")
+        if value is None:
+            data["value"] = 0
+        elif kind == OfferKind.FIXED:
+            data["value"] = euros_to_cents(value)
+        elif value != value.to_integral_value():
+            self.add_error("value", "A percentage is a whole number, for example 20.")
+        else:
+            data["value"] = int(value)
         return data

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
 from wagtail import hooks
+from wagtail.admin.panels import ObjectList, extract_panel_definitions_from_model_class
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -20,7 +21,7 @@ from accounts.roles import is_admin
 from site_config.spreadsheets import InertSpreadsheetExportMixin
 
 from . import dashboard  # noqa: F401 - registers the revenue panel
-from .forms import RefundForm
+from .forms import OfferAdminForm, RefundForm
 from .models import Offer, Order, OrderItem, OrderStatus
 from .services import (
     RefundRefused,
@@ -40,6 +41,12 @@ class OfferViewSet(SnippetViewSet):
     list_display = ["name", "summary", "code", "starts_at", "ends_at", "active"]
     list_filter = ["kind", "active", "first_order_only"]
     search_fields = ["name", "code", "description"]
+
+    def get_edit_handler(self):
+        """The model's own fields, through OfferAdminForm: fixed amounts are typed in euros."""
+        exclude = self.get_exclude_form_fields()
+        panels = extract_panel_definitions_from_model_class(self.model, exclude=exclude)
+        return ObjectList(panels, base_form_class=OfferAdminForm).bind_to_model(self.model)
 
 
 class AdminsReadOnly(ModelPermissionPolicy):

@@ -53,7 +53,7 @@ def test_editing_settings_in_the_admin_shows_at_once(client, admin_user):
     url = reverse("wagtailsettings:edit", args=["booking", "bookingsettings", site.pk])
     form = client.get(url).context["form"]
     data = {name: field.value() for name, field in ((n, form[n]) for n in form.fields)}
-    data["lesson_price_cents"] = 2500
+    data["lesson_price_cents"] = "25"  # typed in euros
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert BookingSettings.for_request(fresh_request()).lesson_price_cents == 2500

@@ -17,7 +17,7 @@ def teacher_data(**overrides):
         "slug": "nouvelle-prof",
         "timezone": "Europe/Paris",
         "languages": "French, English",
-        "price_override_cents": "2000",
+        "price_override_cents": "20",  # euros
         "bio": "Bonjour !",
     }
     data.update(overrides)
