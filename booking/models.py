@@ -12,6 +12,7 @@ from wagtail.models import Site
 from accounts import roles
 from site_config.admin_forms import EurosAdminForm
 
+from .calendars.models import ExternalBusyTime, ExternalCalendar  # noqa: F401 - booking models
 from .exceptions import InvalidTransition, SlotTaken
 from .reviews.models import LessonReview  # noqa: F401 - lesson reviews are booking models
 from .signals import booking_transitioned
