@@ -10,6 +10,7 @@ class BookingConfig(AppConfig):
         from accounts.exports import register_exporter
 
         from . import receivers  # noqa: F401 - connects the transition emails and erasure
+        from .calendars import receivers as calendar_receivers  # noqa: F401 - export, erasure
         from .exports import export_bookings
         from .reviews import receivers as review_receivers  # noqa: F401 - export, erasure
 

@@ -308,7 +308,16 @@ SCHEDULED_COMMANDS = (
     "send_reminders",
     "reconcile_payments",
     "publish_scheduled",
+    "sync_calendars",  # each teacher's external calendar feed every 15 minutes (see below)
 )
+# Teachers' external calendars (booking/calendars/): how often each ICS feed is read, the
+# deadline and size limit of one download, and whether loopback addresses may be read
+# (development and tests only: production refuses every private or local address).
+CALENDAR_FEEDS_REFRESH_MINUTES = 15
+CALENDAR_FEEDS_TIMEOUT_SECONDS = 10
+CALENDAR_FEEDS_MAX_BYTES = 2 * 1024 * 1024
+CALENDAR_FEEDS_ALLOW_LOOPBACK = False
+CALENDAR_FEEDS_CA_CERTS = None  # a CA bundle path for feeds' TLS; None: the system's
 
 LOGGING = {
     "version": 1,

@@ -10,3 +10,4 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+CALENDAR_FEEDS_ALLOW_LOOPBACK = True  # ICS feeds served from this machine

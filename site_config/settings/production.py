@@ -29,6 +29,7 @@ for _name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SEC
         raise ImproperlyConfigured(f"{_name} must be set in production.")
 
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+CALENDAR_FEEDS_ALLOW_LOOPBACK = False  # external calendars: public addresses only
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # HTTPS and cookies

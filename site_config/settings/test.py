@@ -24,3 +24,4 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 SITE_URL = WAGTAILADMIN_BASE_URL
 # Cached pages would leak between tests; tests/test_page_cache.py switches it on.
 PAGE_CACHE_ENABLED = False
+CALENDAR_FEEDS_ALLOW_LOOPBACK = True  # ICS feeds served from this machine
