@@ -5,7 +5,8 @@ A slot is offered when (all in the teacher's own time zone, wall-clock):
 - the lesson lies inside one of the teacher's windows for that weekday, on that local day;
 - that day is not inside a time-off range;
 - it starts at least the minimum notice after ``now`` and before the horizon ends;
-- it overlaps no booking occupying the teacher's or the viewing student's time.
+- it overlaps no booking occupying the teacher's or the viewing student's time, and no busy
+  time from the teacher's external calendars (``booking.calendars``).
 
 DST: a wall-clock start that does not exist (spring forward) is skipped; one that happens
 twice (fall back) means its first occurrence (``fold=0``). Lesson length is real elapsed time,
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from accounts.zones import zone_of
 
-from .models import AvailabilityWindow, Booking, BookingSettings, TimeOff
+from .models import AvailabilityWindow, Booking, BookingSettings, ExternalBusyTime, TimeOff
 
 
 def local_to_utc(naive, zone):
@@ -37,16 +38,26 @@ def _minutes(value: time):
 
 
 def _busy_intervals(teacher, viewer, start, end, now):
-    """Merged, sorted (start, end) intervals already occupied for the teacher or viewer."""
+    """Merged, sorted (start, end) intervals already occupied for the teacher or viewer:
+    their active bookings and the busy times of the teacher's external calendars (kept from
+    the last good read of each feed; see ``booking.calendars.services``). One query."""
     who = Q(teacher=teacher)
     if viewer is not None and getattr(viewer, "pk", None):
         who |= Q(student=viewer)
-    rows = sorted(
+    bookings = (
         Booking.objects.occupying(now)
         .overlapping(start, end)
         .filter(who)
+        .order_by()
         .values_list("start", "end")
     )
+    external = (
+        ExternalBusyTime.objects.for_teacher(teacher)
+        .overlapping(start, end)
+        .order_by()
+        .values_list("start", "end")
+    )
+    rows = sorted(bookings.union(external, all=True))
     merged = []
     for row_start, row_end in rows:
         if merged and row_start <= merged[-1][1]:
