@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .calendars import views as calendar_views
 from .reviews import views as review_views
 
 app_name = "booking"
@@ -13,6 +14,15 @@ urlpatterns = [
     path("bookings/<int:booking_id>/review/", review_views.review_create, name="review_create"),
     path("teacher/", views.teacher_dashboard, name="teacher_dashboard"),
     path("teacher/availability/", views.availability, name="availability"),
+    path("teacher/calendars/", calendar_views.calendars, name="calendars"),
+    path(
+        "teacher/calendars/<int:pk>/refresh/",
+        calendar_views.calendar_refresh,
+        name="calendar_refresh",
+    ),
+    path(
+        "teacher/calendars/<int:pk>/remove/", calendar_views.calendar_delete, name="calendar_delete"
+    ),
     path("teacher/bookings/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("teacher/bookings/<int:pk>/decline/", views.decline, name="decline"),
     path("calendar/link/", views.calendar_token, name="calendar_token"),
