@@ -13,6 +13,7 @@ DEMO_LOADERS = (
     "accounts.demo.load",
     "cms_pages.demo.load",
     "booking.demo.load",
+    "booking.calendars.demo.load",
     "commerce.demo.load",
     "cms_pages.testimonials.demo.load",
     "cms_pages.newsletter.demo.load",
