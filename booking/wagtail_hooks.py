@@ -16,7 +16,7 @@ from site_config.spreadsheets import InertSpreadsheetExportMixin
 
 from . import dashboard  # noqa: F401 - registers the bookings chart panel
 from .admin_views import BookingActionView, BookingInspectView
-from .models import Booking, BookingStatus
+from .models import Booking, BookingStatus, ExternalCalendar
 from .reviews import admin as reviews_admin  # noqa: F401 - registers the reviews viewset
 
 
@@ -38,6 +38,7 @@ class AdminOnlyViewPolicy(BasePermissionPolicy):
 
 
 register_permission_policy(Booking, AdminOnlyViewPolicy(Booking))
+register_permission_policy(ExternalCalendar, AdminOnlyViewPolicy(ExternalCalendar))
 
 
 class BookingFilterSet(WagtailFilterSet):
@@ -128,3 +129,47 @@ booking_viewset = BookingViewSet("bookings")
 @hooks.register("register_admin_viewset")
 def register_booking_viewset():
     return booking_viewset
+
+
+class ExternalCalendarIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("teacher__profile")
+
+
+class ExternalCalendarViewSet(ModelViewSet):
+    """Teachers' external calendars, read-only: whose, from which server, the last result.
+    The feed address itself (often a secret link) is not shown."""
+
+    model = ExternalCalendar
+    icon = "calendar-alt"
+    menu_label = "External calendars"
+    menu_order = 255
+    add_to_admin_menu = True
+    form_fields = ["name"]
+    index_view_class = ExternalCalendarIndexView
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "teacher",
+        "name",
+        "host",
+        "created_at",
+        "last_fetched_at",
+        "last_ok_at",
+        "last_error",
+        "expanded_until",
+    ]
+    search_backend_name = None
+    search_fields = ["name", "teacher__email", "teacher__profile__display_name"]
+    list_display = [
+        "label",
+        "teacher",
+        "host",
+        Column("last_ok_at", label="Last read (UTC)"),
+        "last_error",
+    ]
+    ordering = ["teacher", "pk"]
+
+
+@hooks.register("register_admin_viewset")
+def register_external_calendar_viewset():
+    return ExternalCalendarViewSet("external_calendars")
