@@ -38,6 +38,7 @@ DASHBOARD_PAGES = [
     (DEMO_STUDENT, "/comments/new/"),
     (DEMO_TEACHER, "/teacher/"),
     (DEMO_TEACHER, "/teacher/availability/"),
+    (DEMO_TEACHER, "/teacher/calendars/"),
     (DEMO_TEACHER, "/profile/"),
     (DEMO_TEACHER, "/profile/edit/"),
     (DEMO_EDITOR, "/profile/"),
