@@ -11,6 +11,7 @@ from wagtail.admin.views.generic import InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from accounts import roles
+from accounts.admin_display import LocalDisplayInspectMixin
 
 from .exceptions import BookingError
 from .models import Booking
@@ -36,6 +37,7 @@ class HistoryPanel(Component):
 
     def get_context_data(self, parent_context=None):
         return {
+            "viewer": self.user,
             "events": self.booking.events.select_related("by__profile"),
             "actions": [
                 (label, reverse(f"{self.url_namespace}:action", args=(self.booking.pk, name)))
@@ -44,7 +46,7 @@ class HistoryPanel(Component):
         }
 
 
-class BookingInspectView(InspectView):
+class BookingInspectView(LocalDisplayInspectMixin, InspectView):
     url_namespace = None
 
     def get_fields(self):
