@@ -1,5 +1,6 @@
-"""The Wagtail dashboard shows editors and admins lessons booked, a 12-week chart with its
-data table, and (admins only) revenue, in a fixed number of queries. Each panel comes from
+"""The Wagtail dashboard shows admins lessons booked, a 12-week chart with its data table
+and revenue, in a fixed number of queries; editors see the moderation panels and no booking
+or money figures. Each panel comes from
 the app whose data it shows (booking.dashboard, commerce.dashboard, the moderation panels)."""
 
 import datetime
