@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 
-.PHONY: run test install install-dev lint format bench lighthouse clean
+.PHONY: run test install install-dev lint format bench lighthouse screenshots clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,13 @@ node_modules/.bin/lighthouse: package.json package-lock.json
 
 lighthouse: install node_modules/.bin/lighthouse
 	$(PY) tests/perf/lighthouse_run.py $(LIGHTHOUSE_ARGS)
+
+# The user guides' pictures (docs/guide-*.md): a fresh demo site on a temporary SQLite
+# database, each role logged in with Playwright on Chromium, PNGs into docs/screenshots/.
+# SCREENSHOTS_ARGS: e.g. --only student,teacher or --out /tmp/shots.
+SCREENSHOTS_ARGS ?=
+screenshots: install-dev
+	$(PY) -m tests.support.screenshots $(SCREENSHOTS_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

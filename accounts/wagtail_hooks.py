@@ -16,6 +16,7 @@ from wagtail.permissions import register_permission_policy
 from site_config.spreadsheets import InertSpreadsheetExportMixin
 
 from . import roles
+from .admin_display import LocalTimeColumn, MoneyColumn
 from .forms import TeacherCreateForm, TeacherEditForm
 from .models import Teacher
 from .services import create_teacher
@@ -74,8 +75,14 @@ class TeacherViewSet(ModelViewSet):
         "__str__",
         Column("slug", label="Public address", accessor="profile.slug"),
         "email",
+        MoneyColumn(
+            "profile.price_override_cents",
+            label="Own lesson price",
+            sort_key="profile__price_override_cents",
+            empty="Site price",
+        ),
         BooleanColumn("is_active", label="Active"),
-        "date_joined",
+        LocalTimeColumn("date_joined"),
     ]
     list_export = ["email", "profile.display_name", "profile.slug", "is_active", "date_joined"]
 

@@ -22,7 +22,18 @@ def zone_of(user):
         return UTC
 
 
-def format_local(moment, user):
-    """``Monday 3 March 2025, 14:00 (Europe/Paris)`` in ``user``'s zone."""
+def zone_abbreviation(local_moment):
+    """The zone's abbreviation at that moment ("CET", "CEST", "EST"); zones that have none
+    print an offset, which reads better as "UTC+04" than as "+04"."""
+    name = local_moment.tzname() or "UTC"
+    return f"UTC{name}" if name[:1] in "+-" else name
+
+
+def format_local(moment, user, *, short=False):
+    """``Monday 3 March 2025, 14:00 (Europe/Paris)`` in ``user``'s zone; ``short`` gives
+    ``3 Mar 2025, 14:00 CET`` (lists and admin pages: the abbreviation in force then)."""
     zone = zone_of(user)
-    return f"{date_format(moment.astimezone(zone), 'l j F Y, H:i')} ({zone.key})"
+    local = moment.astimezone(zone)
+    if short:
+        return f"{date_format(local, 'j M Y, H:i')} {zone_abbreviation(local)}"
+    return f"{date_format(local, 'l j F Y, H:i')} ({zone.key})"

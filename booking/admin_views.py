@@ -5,23 +5,27 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import FormView
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from accounts import roles
+from accounts.admin_display import LocalDisplayInspectMixin
 
 from .exceptions import BookingError
 from .models import Booking
 from .transitions import TRANSITIONS, allowed_transitions
 
 
-def actions_for(booking, user):
-    """(name, button label) of each admin action the status table allows ``user`` now."""
+def actions_for(booking, user, now=None):
+    """(name, button label) of each admin action the status table allows ``user`` now: none
+    that the booking's state or the moment rules out (no "Mark as completed" before the
+    lesson's end)."""
     return [
         (name, TRANSITIONS[name].admin_label)
-        for name in allowed_transitions(booking, user)
+        for name in allowed_transitions(booking, user, now)
         if TRANSITIONS[name].admin_label
     ]
 
@@ -36,6 +40,7 @@ class HistoryPanel(Component):
 
     def get_context_data(self, parent_context=None):
         return {
+            "viewer": self.user,
             "events": self.booking.events.select_related("by__profile"),
             "actions": [
                 (label, reverse(f"{self.url_namespace}:action", args=(self.booking.pk, name)))
@@ -44,7 +49,7 @@ class HistoryPanel(Component):
         }
 
 
-class BookingInspectView(InspectView):
+class BookingInspectView(LocalDisplayInspectMixin, InspectView):
     url_namespace = None
 
     def get_fields(self):
@@ -94,6 +99,11 @@ class BookingActionView(WagtailAdminTemplateMixin, FormView):
         self.transition = TRANSITIONS.get(self.action)
         if self.transition is None or not self.transition.admin_label:
             raise PermissionDenied
+        refusal = self.transition.refusal(request.user, self.booking, timezone.now())
+        if refusal:
+            # An action the table does not offer now (an old link, a second tab): say why.
+            messages.error(request, refusal)
+            return redirect(self.inspect_url())
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):

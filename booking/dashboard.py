@@ -1,6 +1,8 @@
 """Wagtail admin dashboard: lessons booked this week and month, and per week (a chart).
 
-Editors and admins see this panel; the revenue panel is commerce's (``commerce.dashboard``).
+Only users who may view bookings (the bookings permission policy: admins) see this panel;
+editors manage content and see no booking figures. The revenue panel is commerce's
+(``commerce.dashboard``).
 Every number comes from a fixed number of aggregate queries, whatever the amount of data.
 """
 
@@ -11,8 +13,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
-
-from accounts.roles import is_editor
+from wagtail.permissions import policy_registry
 
 from .models import Booking, BookingStatus
 
@@ -84,5 +85,5 @@ class BookingsPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_bookings_panel(request, panels):
-    if is_editor(request.user):
+    if policy_registry.get_by_type(Booking).user_has_permission(request.user, "view"):
         panels.append(BookingsPanel())

@@ -307,14 +307,9 @@ class Booking(models.Model):
         )
 
     def complete(self, by=None, now=None):
-        """confirmed → completed once the lesson's end has passed (``complete_lessons`` runs
-        it as the system; an admin may too)."""
-
-        def ended(locked, now):
-            if locked.end > now:
-                raise InvalidTransition("A lesson can only be completed after it has ended.")
-
-        return self._transition("complete", by=by, check=ended, now=now)
+        """confirmed → completed once the lesson's end has passed (the table's ``when``;
+        ``complete_lessons`` runs it as the system; an admin may too)."""
+        return self._transition("complete", by=by, now=now)
 
     # The one way a status changes ------------------------------------------------------
 
@@ -324,8 +319,9 @@ class Booking(models.Model):
         """Run transition ``name`` of the status table as ``by`` (None: the system).
 
         Refuses anyone the table does not allow (``PermissionDenied``) and a booking that is
-        not in one of its source states (``InvalidTransition``, read on the locked row);
-        ``check(locked, now)`` adds the transition's own rule. Then, in one transaction: the
+        not in one of its source states or whose moment has not come (the table's ``when``;
+        ``InvalidTransition``, read on the locked row); ``check(locked, now)`` adds the
+        transition's own rule. Then, in one transaction: the
         new status (``is_active`` in step), a ``BookingEvent`` and ``booking_transitioned``,
         whose receivers run the table's side effects (emails, refunds: they defer anything
         outside the database to the commit). ``refund`` is the admin's choice for a
@@ -338,11 +334,9 @@ class Booking(models.Model):
         with transaction.atomic():
             locked = Booking.objects.select_for_update().get(pk=self.pk)
             old_status = locked.status
-            if old_status not in transition.sources:
-                raise InvalidTransition(
-                    f"This lesson is {locked.get_status_display().lower()}, so it cannot be "
-                    f"{transition.verb}."
-                )
+            refusal = transition.refusal(by, locked, now)  # its state or its moment
+            if refusal:
+                raise InvalidTransition(refusal)
             if check is not None:
                 check(locked, now)
             locked.status = transition.target

@@ -15,7 +15,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from accounts.zones import format_local
-from site_config.mail import encode_attachment, send_templated_email
+from site_config.mail import brand_name, encode_attachment, send_templated_email
 
 from .models import BookingStatus
 
@@ -49,7 +49,9 @@ def booking_uid(booking):
     return f"booking-{booking.pk}@petittalk.example"
 
 
-def lesson_event(booking, *, cancelled=False, attendee=None):
+def lesson_event(booking, *, cancelled=False, attendee=None, organizer_name=None):
+    """One lesson as a calendar event; the organizer is the site (Site settings' brand name,
+    looked up once per calendar: pass ``organizer_name`` when building several)."""
     event = Event()
     event.add("uid", booking_uid(booking))
     event.add("dtstamp", timezone.now().astimezone(UTC))
@@ -69,7 +71,7 @@ def lesson_event(booking, *, cancelled=False, attendee=None):
     else:
         event.add("status", "TENTATIVE")
     organizer = vCalAddress(ORGANIZER)
-    organizer.params["cn"] = vText("Petit Talk")
+    organizer.params["cn"] = vText(organizer_name or brand_name())
     event["organizer"] = organizer
     if attendee is not None:
         address = vCalAddress(f"mailto:{attendee.email}")
@@ -144,8 +146,9 @@ def queue_reminder_emails(booking):
 
 def feed_for(user, bookings):
     """A user's private calendar feed (their paid, confirmed and completed lessons)."""
-    events = [lesson_event(b) for b in bookings]
-    return build_calendar(events, method="PUBLISH", name=f"Petit Talk – {user.display_name}")
+    brand = brand_name()
+    events = [lesson_event(b, organizer_name=brand) for b in bookings]
+    return build_calendar(events, method="PUBLISH", name=f"{brand} – {user.display_name}")
 
 
 def feed_url(token):

@@ -10,9 +10,11 @@ refunds (``commerce.signals``). The Wagtail admin offers the actions this table 
 the booking and the admin (``allowed_transitions``).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils import timezone
 
 from accounts import roles
 
@@ -60,6 +62,16 @@ def teacher_owner(user, booking):
     return getattr(user, "is_authenticated", False) and user.pk == booking.teacher_id
 
 
+# When a transition may happen: predicates over the booking and the moment.
+def any_time(booking, now):
+    return True
+
+
+def after_the_end(booking, now):
+    """The lesson is over: its end has passed."""
+    return booking.end <= now
+
+
 # Side effects, each run by a receiver of booking_transitioned.
 EMAILS = "emails"  # booking.receivers: the student and/or teacher are told (with an .ics)
 REFUND = "refund"  # commerce.signals: what was paid for the lesson goes back
@@ -75,9 +87,28 @@ class Transition:
     verb: str = ""  # "This lesson is paid, so it cannot be <verb>."
     refused: str = ""  # the PermissionDenied message for anyone else
     admin_label: str = ""  # offered as an action in the Wagtail admin when not empty
+    when: Callable = any_time  # when(booking, now): whether the moment has come
+    too_early: str = ""  # the InvalidTransition message before that moment
 
     def allows(self, user, booking):
         return any(predicate(user, booking) for predicate in self.may)
+
+    def is_due(self, booking, now):
+        return self.when(booking, now)
+
+    def refusal(self, user, booking, now):
+        """Why ``user`` may not make this transition on ``booking`` at ``now`` ("" if they
+        may): the same messages the transition methods raise."""
+        if not self.allows(user, booking):
+            return self.refused
+        if booking.status not in self.sources:
+            return (
+                f"This lesson is {booking.get_status_display().lower()}, so it cannot be "
+                f"{self.verb}."
+            )
+        if not self.is_due(booking, now):
+            return self.too_early
+        return ""
 
 
 S = BookingStatus
@@ -141,6 +172,8 @@ TRANSITIONS = {
             verb="completed",
             refused="Lessons are completed by the system or an admin.",
             admin_label="Mark as completed",
+            when=after_the_end,
+            too_early="A lesson can only be completed after it has ended.",
         ),
         Transition(
             "expire",
@@ -173,12 +206,15 @@ TRANSITIONS = {
 del S
 
 
-def allowed_transitions(booking, user):
+def allowed_transitions(booking, user, now=None):
     """Names of the transitions ``user`` (None: the system) may make on ``booking`` in its
-    current state, in table order. Time rules (the cancellation notice, a lesson's end) are
-    checked when the transition runs."""
+    current state at ``now`` (default: now), in table order: a lesson is completed only once
+    it has ended. The student's cancellation notice is checked when the cancel runs."""
+    now = now or timezone.now()
     return [
         name
         for name, transition in TRANSITIONS.items()
-        if booking.status in transition.sources and transition.allows(user, booking)
+        if booking.status in transition.sources
+        and transition.allows(user, booking)
+        and transition.is_due(booking, now)
     ]

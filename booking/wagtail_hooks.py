@@ -12,6 +12,7 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from accounts import roles
+from accounts.admin_display import EuroExportMixin, LocalTimeColumn, MoneyColumn
 from site_config.spreadsheets import InertSpreadsheetExportMixin
 
 from . import dashboard  # noqa: F401 - registers the bookings chart panel
@@ -58,7 +59,7 @@ class BookingFilterSet(WagtailFilterSet):
         fields = ["status", "teacher", "start"]
 
 
-class BookingIndexView(InertSpreadsheetExportMixin, IndexView):
+class BookingIndexView(EuroExportMixin, InertSpreadsheetExportMixin, IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("teacher__profile", "student__profile")
 
@@ -88,18 +89,17 @@ class BookingViewSet(ModelViewSet):
     ]
     list_display = [
         "__str__",
-        "start",
+        LocalTimeColumn("start"),
         "teacher",
         "student",
         Column("status", label="Status", accessor="get_status_display"),
-        "price_cents",
+        MoneyColumn("price_cents"),
     ]
     list_export = ["pk", "start", "end", "teacher", "student", "status", "price_cents", "goal"]
     export_headings = {
         "pk": "Booking",
         "start": "Start (UTC)",
         "end": "End (UTC)",
-        "price_cents": "Price (cents)",
     }
     export_filename = "bookings"
     ordering = ["-start"]

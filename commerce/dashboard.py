@@ -1,11 +1,12 @@
-"""Wagtail admin dashboard: money taken this week, this month and in total (admins only:
-editors manage content, not finances). Two aggregate queries, whatever the amount of data."""
+"""Wagtail admin dashboard: money taken this week, this month and in total, shown only to
+users who may view orders (the orders permission policy: admins; editors manage content, not
+finances). Two aggregate queries, whatever the amount of data."""
 
 from django.db.models import Q, Sum
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
+from wagtail.permissions import policy_registry
 
-from accounts.roles import is_admin
 from booking.dashboard import period_starts
 
 from .models import PAID_STATUSES, Order, Refund, RefundStatus
@@ -48,7 +49,11 @@ class RevenuePanel(Component):
         return context
 
 
+def may_view_orders(user):
+    return policy_registry.get_by_type(Order).user_has_permission(user, "view")
+
+
 @hooks.register("construct_homepage_panels")
 def add_revenue_panel(request, panels):
-    if is_admin(request.user):
+    if may_view_orders(request.user):
         panels.append(RevenuePanel())

@@ -1,10 +1,10 @@
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import forms
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
-from site_config.admin_forms import EurosAdminForm, cents_to_euros, euros_to_cents
+from site_config.admin_forms import EuroField, EurosAdminForm, cents_to_euros, euros_to_cents
 from site_config.money import format_cents
 
 from .models import OfferKind
@@ -34,9 +34,7 @@ class RefundForm(forms.Form):
     """Admin refund of one lesson of an order, full or partial, with a reason."""
 
     item = forms.ChoiceField(label="Lesson")
-    amount = forms.DecimalField(
-        label="Amount (€)", min_value=Decimal("0.01"), max_digits=8, decimal_places=2
-    )
+    amount = EuroField(label="Amount (€)", min_value=Decimal("0.01"))
     reason = forms.CharField(
         label="Reason", max_length=300, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -54,10 +52,9 @@ class RefundForm(forms.Form):
     def clean(self):
         data = super().clean()
         item = self.items.get(data.get("item"))
-        amount = data.get("amount")
-        if item is None or amount is None:
+        cents = data.get("amount")  # EuroField: typed in euros, cleaned to cents
+        if item is None or cents is None:
             return data
-        cents = int((amount * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
         if cents > self.refundable[item.pk]:
             raise forms.ValidationError(
                 f"At most {format_cents(self.refundable[item.pk])} can be refunded for this lesson."

@@ -80,7 +80,7 @@ class Offer(models.Model):
         if self.kind == OfferKind.PERCENTAGE and not 1 <= (self.value or 0) <= 100:
             errors["value"] = "A percentage must be between 1 and 100."
         if self.kind == OfferKind.FIXED and (self.value or 0) <= 0:
-            errors["value"] = "The amount off must be above zero (in cents: 500 = €5.00)."
+            errors["value"] = "The amount off must be above zero."
         if self.kind == OfferKind.BUNDLE:
             if not self.bundle_buy or self.bundle_buy < 1:
                 errors["bundle_buy"] = "A bundle needs at least 1 lesson bought."

@@ -17,10 +17,16 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from accounts.admin_display import (
+    EuroExportMixin,
+    LocalDisplayInspectMixin,
+    LocalTimeColumn,
+    MoneyColumn,
+)
 from accounts.roles import is_admin
 from site_config.spreadsheets import InertSpreadsheetExportMixin
 
-from . import dashboard  # noqa: F401 - registers the revenue panel
+from . import dashboard  # registers the revenue panel; may_view_orders
 from .forms import OfferAdminForm, RefundForm
 from .models import Offer, Order, OrderItem, OrderStatus
 from .services import (
@@ -38,7 +44,14 @@ class OfferViewSet(SnippetViewSet):
     menu_label = "Offers"
     menu_order = 300
     add_to_admin_menu = True
-    list_display = ["name", "summary", "code", "starts_at", "ends_at", "active"]
+    list_display = [
+        "name",
+        "summary",
+        "code",
+        LocalTimeColumn("starts_at"),
+        LocalTimeColumn("ends_at"),
+        "active",
+    ]
     list_filter = ["kind", "active", "first_order_only"]
     search_fields = ["name", "code", "description"]
 
@@ -71,7 +84,7 @@ REFUNDABLE_STATUSES = (
 )
 
 
-class OrderInspectView(InspectView):
+class OrderInspectView(LocalDisplayInspectMixin, InspectView):
     """Order detail: lessons, payments, refunds (failed ones too) and a refund form."""
 
     template_name = "commerce/admin/order_inspect.html"
@@ -134,7 +147,7 @@ class OrderInspectView(InspectView):
         return redirect(request.path)
 
 
-class OrderIndexView(InertSpreadsheetExportMixin, IndexView):
+class OrderIndexView(EuroExportMixin, InertSpreadsheetExportMixin, IndexView):
     def get_base_queryset(self):
         # the listing and its exports show each order's student (and their display name)
         return super().get_base_queryset().select_related("student__profile")
@@ -150,7 +163,14 @@ class OrderViewSet(ModelViewSet):
     inspect_view_enabled = True
     add_to_reference_index = False  # orders reference nothing editors manage
     inspect_view_class = OrderInspectView
-    list_display = ["__str__", "student", "status", "total_cents", "created_at", "paid_at"]
+    list_display = [
+        "__str__",
+        "student",
+        "status",
+        MoneyColumn("total_cents"),
+        LocalTimeColumn("created_at"),
+        LocalTimeColumn("paid_at"),
+    ]
     # "status" filters by every state, "Needs attention" and "Payment in progress" included.
     list_filter = ["status", "created_at", "paid_at", "offer"]
     search_fields = ["billing_name", "billing_email", "payment_intent_id", "promo_code"]
@@ -222,7 +242,7 @@ class NeedsAttentionPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_needs_attention_panel(request, panels):
-    if is_admin(request.user):
+    if dashboard.may_view_orders(request.user):
         count = needs_attention_count()
         if count:
             panels.append(NeedsAttentionPanel(count))

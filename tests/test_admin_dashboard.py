@@ -1,5 +1,6 @@
-"""The Wagtail dashboard shows editors and admins lessons booked, a 12-week chart with its
-data table, and (admins only) revenue, in a fixed number of queries. Each panel comes from
+"""The Wagtail dashboard shows admins lessons booked, a 12-week chart with its data table
+and revenue, in a fixed number of queries; editors see the moderation panels and no booking
+or money figures. Each panel comes from
 the app whose data it shows (booking.dashboard, commerce.dashboard, the moderation panels)."""
 
 import datetime
@@ -94,11 +95,11 @@ def dashboard_html(client, user):
 
 
 @pytest.mark.django_db
-def test_editor_sees_bookings_chart_and_table_but_not_revenue(client, editor):
+def test_admin_sees_bookings_chart_and_table(client, admin_user):
     created = seed_bookings()
     expected = expected_counts(created)
 
-    html = dashboard_html(client, editor)
+    html = dashboard_html(client, admin_user)
 
     assert 'id="petit-talk-bookings-section"' in html
     assert f'<dd data-figure="week">{expected["week"]}</dd>' in html
@@ -106,7 +107,30 @@ def test_editor_sees_bookings_chart_and_table_but_not_revenue(client, editor):
     assert 'role="img"' in html
     assert '<title id="pt-chart-title">' in html
     assert html.count('<tr><th scope="row"><time') == CHART_WEEKS
-    assert "petit-talk-revenue-section" not in html
+
+
+@pytest.mark.django_db
+def test_editor_sees_no_booking_counts_revenue_or_booking_menus(client, editor, admin_user):
+    """Editors manage content: their dashboard has the moderation panels but no booking
+    counts, chart or revenue, and their menu no bookings, orders or teachers."""
+    seed_bookings()
+    Order.objects.create(
+        student=StudentFactory(), status=OrderStatus.NEEDS_ATTENTION, total_cents=1800
+    )
+    admins = dashboard_html(client, admin_user)
+    html = dashboard_html(client, editor)
+
+    for marker in (
+        "petit-talk-bookings-section",
+        "data-figure=",
+        "petit-talk-revenue-section",
+        "petit-talk-orders-attention",
+        "/admin/bookings/",
+        "/admin/orders/",
+        "/admin/teachers/",
+    ):
+        assert marker in admins, marker
+        assert marker not in html, marker
     assert "Awaiting moderation" in html
 
 

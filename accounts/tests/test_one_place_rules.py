@@ -40,6 +40,24 @@ def test_a_users_zone_is_their_profile_zone_or_utc():
     assert format_local(moment, user) == "Monday 3 March 2025, 14:00 (Europe/Paris)"
 
 
+def test_the_short_form_names_the_zone_abbreviation_in_force_then():
+    user = StudentFactory()
+    user.profile.timezone = "Europe/Paris"
+    assert format_local(datetime(2026, 12, 4, 17, tzinfo=UTC), user, short=True) == (
+        "4 Dec 2026, 18:00 CET"
+    )
+    assert format_local(datetime(2026, 7, 4, 17, tzinfo=UTC), user, short=True) == (
+        "4 Jul 2026, 19:00 CEST"
+    )
+    user.profile.timezone = "Asia/Dubai"  # no abbreviation: the offset from UTC
+    assert format_local(datetime(2026, 7, 4, 17, tzinfo=UTC), user, short=True) == (
+        "4 Jul 2026, 21:00 UTC+04"
+    )
+    assert format_local(datetime(2026, 7, 4, 17, tzinfo=UTC), None, short=True) == (
+        "4 Jul 2026, 17:00 UTC"
+    )
+
+
 def test_one_money_formatter_for_python_and_templates():
     assert format_cents(1800) == "€18.00"
     assert format_cents(123456) == "€1,234.56"

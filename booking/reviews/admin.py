@@ -8,6 +8,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from accounts.admin_display import LocalDisplaySnippetInspectView, LocalTimeColumn
 from site_config.moderation import LinkedUserColumn, moderation_bulk_actions
 
 from .models import LessonReview
@@ -25,13 +26,14 @@ class LessonReviewViewSet(SnippetViewSet):
         LinkedUserColumn("booking.student", label="Student"),
         "excerpt",
         "status",
-        "created_at",
+        LocalTimeColumn("created_at"),
     ]
     list_filter = ["status", "rating"]
     search_fields = ["text", "booking__student__email", "booking__teacher__email"]
     search_backend_name = None
     ordering = ["-created_at"]
     inspect_view_enabled = True
+    inspect_view_class = LocalDisplaySnippetInspectView
     panels = [FieldPanel("rating"), FieldPanel("text"), FieldPanel("status")]
 
     def get_queryset(self, request):

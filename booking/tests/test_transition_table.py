@@ -2,9 +2,13 @@
 states, to which state, who may make it and which side effects it fires. The model methods,
 the admin actions and the side effects (emails, refunds) all read it."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from accounts.factories import StudentFactory, TeacherFactory
+from booking.exceptions import InvalidTransition
 from booking.models import BookingStatus
 from booking.services import hold_slot
 from booking.signals import booking_transitioned
@@ -81,3 +85,50 @@ def test_emails_are_a_receiver_of_booking_transitioned_like_refunds(
     with django_capture_on_commit_callbacks(execute=True):
         paid.cancel(by=paid.student)
     assert len(mailoutbox) == 2
+
+
+def test_the_table_says_a_lesson_is_completed_only_after_its_end(paid, admin_user):
+    paid.confirm(by=paid.teacher)
+    complete = TRANSITIONS["complete"]
+    assert not complete.is_due(paid, paid.end - timedelta(minutes=1))
+    assert complete.is_due(paid, paid.end)
+    assert "complete" not in allowed_transitions(paid, admin_user)
+    assert "complete" not in allowed_transitions(paid, None, now=paid.start)
+    assert "complete" in allowed_transitions(paid, admin_user, now=paid.end)
+    assert "complete" in allowed_transitions(paid, None, now=paid.end + timedelta(hours=1))
+
+
+def test_admin_is_not_offered_mark_as_completed_for_a_future_lesson(client, admin_user, paid):
+    paid.confirm(by=paid.teacher)
+    client.force_login(admin_user)
+    page = client.get(f"/admin/bookings/inspect/{paid.pk}/").content.decode()
+    assert "Mark as completed" not in page
+    assert f"/admin/bookings/action/{paid.pk}/complete/" not in page
+    assert f"/admin/bookings/action/{paid.pk}/cancel/" in page
+
+
+def test_admin_is_offered_mark_as_completed_once_the_lesson_has_ended(client, admin_user, paid):
+    paid.confirm(by=paid.teacher)
+    paid.__class__.objects.filter(pk=paid.pk).update(
+        start=timezone.now() - timedelta(hours=2), end=timezone.now() - timedelta(hours=1)
+    )
+    client.force_login(admin_user)
+    page = client.get(f"/admin/bookings/inspect/{paid.pk}/").content.decode()
+    assert f"/admin/bookings/action/{paid.pk}/complete/" in page
+    assert "Mark as completed" in page
+
+
+def test_an_action_link_the_table_does_not_offer_explains_and_changes_nothing(
+    client, admin_user, paid
+):
+    paid.confirm(by=paid.teacher)
+    client.force_login(admin_user)
+    url = f"/admin/bookings/action/{paid.pk}/complete/"
+    for response in (client.get(url, follow=True), client.post(url, follow=True)):
+        assert response.status_code == 200
+        assert "only be completed after it has ended" in response.content.decode()
+        assert response.redirect_chain[-1][0] == f"/admin/bookings/inspect/{paid.pk}/"
+    paid.refresh_from_db()
+    assert paid.status == BookingStatus.CONFIRMED
+    with pytest.raises(InvalidTransition, match="after it has ended"):
+        paid.complete(by=admin_user)

@@ -23,6 +23,7 @@ from wagtail.admin.widgets.button import ListingButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
+from accounts.admin_display import LocalDisplaySnippetInspectView, LocalTimeColumn
 from site_config.spreadsheets import InertSpreadsheetExportMixin
 
 from .models import Campaign, CampaignStatus, Subscriber
@@ -38,7 +39,13 @@ class SubscriberViewSet(SnippetViewSet):
     index_view_class = SubscriberIndexView
     icon = "mail"
     menu_label = "Subscribers"
-    list_display = ["email", "status", "source", "consented_at", "confirmed_at"]
+    list_display = [
+        "email",
+        "status",
+        "source",
+        LocalTimeColumn("consented_at"),
+        LocalTimeColumn("confirmed_at"),
+    ]
     list_filter = ["status", "source"]
     search_fields = ["email"]
     search_backend_name = None
@@ -53,6 +60,7 @@ class SubscriberViewSet(SnippetViewSet):
     ]
     export_filename = "newsletter-subscribers"
     inspect_view_enabled = True
+    inspect_view_class = LocalDisplaySnippetInspectView
     panels = [FieldPanel("email"), FieldPanel("status"), FieldPanel("source")]
 
 
@@ -135,13 +143,14 @@ class CampaignViewSet(SnippetViewSet):
         "subject",
         CampaignStatusColumn("status", label="Status", sort_key="status"),
         CampaignProgressColumn("progress", label="Progress"),
-        "send_requested_at",
-        "finished_at",
+        LocalTimeColumn("send_requested_at"),
+        LocalTimeColumn("finished_at"),
     ]
     list_filter = ["status"]
     search_fields = ["subject"]
     search_backend_name = None
     inspect_view_enabled = True
+    inspect_view_class = LocalDisplaySnippetInspectView
     inspect_view_fields = [
         "subject",
         "body",

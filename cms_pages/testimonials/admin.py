@@ -8,6 +8,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.components import Component
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from accounts.admin_display import LocalDisplaySnippetInspectView, LocalTimeColumn
 from site_config.moderation import LinkedUserColumn, moderation_bulk_actions
 
 from .models import Comment
@@ -21,13 +22,14 @@ class CommentViewSet(SnippetViewSet):
         "excerpt",
         LinkedUserColumn("author", label="Author"),
         "status",
-        "created_at",
+        LocalTimeColumn("created_at"),
     ]
     list_filter = ["status"]
     search_fields = ["text", "author__email", "author__profile__display_name"]
     search_backend_name = None
     ordering = ["-created_at"]
     inspect_view_enabled = True
+    inspect_view_class = LocalDisplaySnippetInspectView
     panels = [FieldPanel("author"), FieldPanel("text"), FieldPanel("status")]
 
     def get_queryset(self, request):
