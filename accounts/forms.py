@@ -16,7 +16,7 @@ from django.db import transaction
 from site_config.admin_forms import EuroField
 
 from . import roles
-from .models import TIMEZONE_CHOICES, Profile, Teacher
+from .models import TIMEZONE_CHOICES, Profile, Teacher, validate_https_url
 from .services import delete_files_on_commit
 from .uploads import process_photo, process_video
 
@@ -70,7 +70,20 @@ COMMON_PROFILE_FIELDS = [
     "favourite_songs",
 ]
 STUDENT_PROFILE_FIELDS = ["cefr_level", "learning_goals", "show_to_members"]
-TEACHER_PROFILE_FIELDS = ["intro_video", "languages"]
+TEACHER_PROFILE_FIELDS = ["intro_video", "languages", "video_room_url"]
+
+
+class HttpsURLField(forms.URLField):
+    """An https address (one clear message for anything else); a bare host name such as
+    ``zoom.us/j/123`` gets https:// in front."""
+
+    default_validators = [validate_https_url]
+
+    def __init__(self, **kwargs):
+        super().__init__(assume_scheme="https", **kwargs)
+
+
+VIDEO_ROOM_HELP = Profile._meta.get_field("video_room_url").help_text
 
 
 class ProfileForm(forms.ModelForm):
@@ -86,6 +99,9 @@ class ProfileForm(forms.ModelForm):
         required=False,
         help_text="MP4 or WebM, up to 100 MB.",
         widget=forms.ClearableFileInput(attrs={"accept": VIDEO_ACCEPT}),
+    )
+    video_room_url = HttpsURLField(
+        label="Your video room link", max_length=300, required=False, help_text=VIDEO_ROOM_HELP
     )
 
     class Meta:
@@ -179,6 +195,13 @@ class TeacherProfileFieldsMixin(forms.Form):
         help_text="In euros, for example 20 or 19.50. Leave empty to use the site's lesson price.",
     )
     bio = forms.CharField(widget=forms.Textarea, max_length=2000, required=False)
+    video_room_url = HttpsURLField(
+        label="Fixed video room link",
+        max_length=300,
+        required=False,
+        help_text="Optional, https:// only. When set, all the teacher's confirmed lessons use "
+        "it, including those already booked; empty: each lesson gets its own Jitsi Meet room.",
+    )
 
     profile_field_names = (
         "display_name",
@@ -187,6 +210,7 @@ class TeacherProfileFieldsMixin(forms.Form):
         "languages",
         "price_override_cents",
         "bio",
+        "video_room_url",
     )
 
     def clean_email(self):

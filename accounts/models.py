@@ -3,6 +3,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -63,6 +64,13 @@ def video_upload_to(instance, filename):
     return f"profiles/videos/{instance.user_id}/{filename}"
 
 
+# A teacher's fixed video room must be an https address: it is shown as a link to students.
+validate_https_url = URLValidator(
+    schemes=["https"],
+    message="Enter the full address of your video room, starting with https://",
+)
+
+
 def new_public_slug():
     """An unguessable address for a student's page (about 96 random bits, URL-safe)."""
     return secrets.token_urlsafe(12)
@@ -100,6 +108,15 @@ class Profile(models.Model):
         null=True,
         blank=True,
         help_text="Leave empty to use the site's lesson price.",
+    )
+    video_room_url = models.URLField(
+        "your video room link",
+        max_length=300,
+        blank=True,
+        validators=[validate_https_url],
+        help_text="Optional: a fixed room you always teach in (Zoom, Google Meet, Jitsi…), "
+        "starting with https://. When set, all your confirmed lessons use it, including "
+        "those already booked; leave empty to give each lesson its own Jitsi Meet room.",
     )
     slug = models.SlugField(max_length=80, unique=True, null=True, blank=True)
     # Students' pages live at /students/<public_slug>/: never the sequential id.

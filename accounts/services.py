@@ -33,6 +33,7 @@ PROFILE_EXPORT_FIELDS = (
     "languages",
     "price_override_cents",
     "slug",
+    "video_room_url",
 )
 ERASED_EMAIL_DOMAIN = "erased.invalid"
 

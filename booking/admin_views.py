@@ -64,9 +64,15 @@ class BookingInspectView(LocalDisplayInspectMixin, InspectView):
             "goal",
             "price_cents",
             "teacher_message",
+            "video_url",
             "reminder_sent_at",
             "created_at",
         ]
+
+    def get_field_label(self, field_name, field):
+        if field_name == "video_url":
+            return "Video room (what the student and teacher are shown)"
+        return super().get_field_label(field_name, field)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

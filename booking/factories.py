@@ -14,6 +14,7 @@ from accounts.factories import StudentFactory, TeacherFactory
 
 from .models import AvailabilityWindow, Booking, TimeOff
 from .transitions import ACTIVE_STATUSES, BookingStatus
+from .video_rooms import new_room_url
 
 #: Each booking without an explicit start gets its own hour, so none overlap.
 _next_hour = itertools.count()
@@ -34,7 +35,8 @@ class BookingFactory(factory.django.DjangoModelFactory):
 
     Traits: ``held`` (in a basket, hold expiring in 30 minutes), ``paid``, ``confirmed``,
     ``completed`` (in the past), ``cancelled``, ``declined``, ``expired``, ``removed``.
-    ``is_active`` follows the status, as the transitions keep it.
+    ``is_active`` follows the status, as the transitions keep it, and a lesson that was
+    confirmed (confirmed, completed) has its video room, as confirming gives it.
     """
 
     class Meta:
@@ -62,6 +64,11 @@ class BookingFactory(factory.django.DjangoModelFactory):
     end = factory.LazyAttribute(lambda o: o.start + timedelta(minutes=o.minutes))
     is_active = factory.LazyAttribute(lambda o: o.status in ACTIVE_STATUSES)
     price_cents = 1800
+    video_room_url = factory.LazyAttribute(
+        lambda o: (
+            new_room_url() if o.status in (BookingStatus.CONFIRMED, BookingStatus.COMPLETED) else ""
+        )
+    )
 
 
 class AvailabilityWindowFactory(factory.django.DjangoModelFactory):

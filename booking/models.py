@@ -16,7 +16,17 @@ from .calendars.models import ExternalBusyTime, ExternalCalendar  # noqa: F401 -
 from .exceptions import InvalidTransition, SlotTaken
 from .reviews.models import LessonReview  # noqa: F401 - lesson reviews are booking models
 from .signals import booking_transitioned
-from .transitions import ACTIVE_STATUSES, REFUND, TRANSITIONS, BookingStatus
+from .transitions import (
+    ACTIVE_STATUSES,
+    REFUND,
+    TRANSITIONS,
+    VIDEO_ROOM,
+    BookingStatus,
+    staff,
+    student_owner,
+    teacher_owner,
+)
+from .video_rooms import JOIN_OPENS_BEFORE, new_room_url
 
 
 @register_setting(icon="date")
@@ -175,6 +185,9 @@ class Booking(models.Model):
     goal = models.TextField("lesson goal", blank=True, max_length=1000)
     price_cents = models.PositiveIntegerField()
     teacher_message = models.TextField(blank=True, max_length=1000)
+    # The lesson's own room, given once when it is first confirmed and then never changed
+    # (a reschedule keeps it). What people are shown is ``video_url``.
+    video_room_url = models.URLField("video room", max_length=300, blank=True, editable=False)
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -208,6 +221,32 @@ class Booking(models.Model):
     @property
     def hold_minutes_left(self):
         return (self.hold_seconds_left + 59) // 60
+
+    @property
+    def video_url(self):
+        """Where a confirmed lesson takes place: the teacher's own fixed room if their profile
+        has one now (so changing it moves every lesson they teach, booked or not), else the
+        room the lesson was given when it was confirmed. Empty for any other status."""
+        if self.status != BookingStatus.CONFIRMED:
+            return ""
+        return self.teacher.profile.video_room_url or self.video_room_url
+
+    def video_url_for(self, user):
+        """``video_url`` for the lesson's student, its teacher and admins; empty for anyone
+        else (the link lets whoever has it into the lesson)."""
+        if any(may(user, self) for may in (student_owner, teacher_owner, staff)):
+            return self.video_url
+        return ""
+
+    @property
+    def join_opens_at(self):
+        return self.start - JOIN_OPENS_BEFORE
+
+    def is_joinable(self, now=None):
+        """The Join button shows for a confirmed lesson from 15 minutes before its start
+        until its end."""
+        now = now or timezone.now()
+        return self.status == BookingStatus.CONFIRMED and self.join_opens_at <= now < self.end
 
     def cancellation_deadline(self, booking_settings=None):
         booking_settings = booking_settings or BookingSettings.current()
@@ -254,7 +293,8 @@ class Booking(models.Model):
         return self._transition("expire", by=None, now=now)
 
     def confirm(self, by, message=""):
-        """paid → confirmed by the lesson's teacher (or an admin)."""
+        """paid → confirmed by the lesson's teacher (or an admin); a lesson confirmed for the
+        first time gets its video room."""
         return self._transition(
             "confirm", by=by, note=message, changes={"teacher_message": message}
         )
@@ -321,8 +361,9 @@ class Booking(models.Model):
         Refuses anyone the table does not allow (``PermissionDenied``) and a booking that is
         not in one of its source states or whose moment has not come (the table's ``when``;
         ``InvalidTransition``, read on the locked row); ``check(locked, now)`` adds the
-        transition's own rule. Then, in one transaction: the
-        new status (``is_active`` in step), a ``BookingEvent`` and ``booking_transitioned``,
+        transition's own rule. Then, in one transaction: the new status (``is_active`` in
+        step; a video room if the table's effects name one and the lesson has none), a
+        ``BookingEvent`` and ``booking_transitioned``,
         whose receivers run the table's side effects (emails, refunds: they defer anything
         outside the database to the commit). ``refund`` is the admin's choice for a
         transition that refunds; it defaults to a full refund.
@@ -344,6 +385,9 @@ class Booking(models.Model):
             for field, value in (changes or {}).items():
                 setattr(locked, field, value)
             fields = ["status", "is_active", "updated_at", *(changes or {})]
+            if VIDEO_ROOM in transition.effects and not locked.video_room_url:
+                locked.video_room_url = new_room_url()
+                fields.append("video_room_url")
             try:
                 with transaction.atomic():
                     locked.save(update_fields=fields)
@@ -370,7 +414,7 @@ class Booking(models.Model):
                 reason=reason,
                 refund=(refund is None or bool(refund)) if refunds else None,
             )
-        for field in ("status", "is_active", "updated_at", *(changes or {})):
+        for field in fields:
             setattr(self, field, getattr(locked, field))
         return self
 

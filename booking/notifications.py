@@ -18,6 +18,7 @@ from accounts.zones import format_local
 from site_config.mail import brand_name, encode_attachment, send_templated_email
 
 from .models import BookingStatus
+from .video_rooms import JOIN_OPENS_BEFORE
 
 PRODID = "-//Petit Talk//Lessons//EN"
 ORGANIZER = "mailto:hello@petittalk.example"
@@ -49,9 +50,11 @@ def booking_uid(booking):
     return f"booking-{booking.pk}@petittalk.example"
 
 
-def lesson_event(booking, *, cancelled=False, attendee=None, organizer_name=None):
-    """One lesson as a calendar event; the organizer is the site (Site settings' brand name,
-    looked up once per calendar: pass ``organizer_name`` when building several)."""
+def lesson_event(booking, *, cancelled=False, attendee=None, viewer=None, organizer_name=None):
+    """The lesson as a calendar event for ``viewer`` (default: the ``attendee``): its video
+    room, when they may see it, is the event's LOCATION and URL. The organizer is the site
+    (Site settings' brand name, looked up once per calendar: pass ``organizer_name`` when
+    building several)."""
     event = Event()
     event.add("uid", booking_uid(booking))
     event.add("dtstamp", timezone.now().astimezone(UTC))
@@ -63,6 +66,10 @@ def lesson_event(booking, *, cancelled=False, attendee=None, organizer_name=None
     )
     if booking.goal:
         event.add("description", f"Lesson goal: {booking.goal}")
+    room = booking.video_url_for(viewer or attendee)
+    if room:
+        event.add("location", room)
+        event.add("url", room)
     event.add("sequence", int(booking.updated_at.timestamp()) if booking.updated_at else 0)
     if cancelled:
         event.add("status", "CANCELLED")
@@ -111,6 +118,8 @@ def _email_args(booking, side, template, method, note=""):
         "note": note,
         "status": booking.get_status_display(),
         "dashboard_path": "/bookings/" if side == "student" else "/teacher/",
+        "video_url": booking.video_url_for(recipient),
+        "join_minutes": int(JOIN_OPENS_BEFORE.total_seconds() // 60),
     }
     attachment = encode_attachment(
         "lesson.ics",
@@ -147,7 +156,7 @@ def queue_reminder_emails(booking):
 def feed_for(user, bookings):
     """A user's private calendar feed (their paid, confirmed and completed lessons)."""
     brand = brand_name()
-    events = [lesson_event(b, organizer_name=brand) for b in bookings]
+    events = [lesson_event(b, viewer=user, organizer_name=brand) for b in bookings]
     return build_calendar(events, method="PUBLISH", name=f"{brand} – {user.display_name}")
 
 

@@ -6,8 +6,9 @@ states it starts, which state it ends in, who may make it and which side effects
 (``PermissionDenied``) and a booking in another state (``InvalidTransition``), records a
 ``BookingEvent`` and sends ``booking_transitioned`` with the transition. Its side effects are
 receivers of that one signal: the emails (``booking.receivers.email_on_transition``) and the
-refunds (``commerce.signals``). The Wagtail admin offers the actions this table allows for
-the booking and the admin (``allowed_transitions``).
+refunds (``commerce.signals``); only the video room is stored by ``_transition`` itself. The
+Wagtail admin offers the actions this table allows for the booking and the admin
+(``allowed_transitions``).
 """
 
 from collections.abc import Callable
@@ -72,9 +73,12 @@ def after_the_end(booking, now):
     return booking.end <= now
 
 
-# Side effects, each run by a receiver of booking_transitioned.
+# Side effects: the first two are run by receivers of booking_transitioned.
 EMAILS = "emails"  # booking.receivers: the student and/or teacher are told (with an .ics)
 REFUND = "refund"  # commerce.signals: what was paid for the lesson goes back
+# Booking._transition itself: the lesson gets its video room (booking.video_rooms) if it has
+# none yet, saved with the new status and before the signal, so its emails carry the link.
+VIDEO_ROOM = "video_room"
 
 
 @dataclass(frozen=True)
@@ -130,7 +134,7 @@ TRANSITIONS = {
             sources=(S.PAID,),
             target=S.CONFIRMED,
             may=(teacher_owner, staff),
-            effects=(EMAILS,),
+            effects=(VIDEO_ROOM, EMAILS),
             verb="confirmed",
             refused="Only the teacher of this lesson or an admin can do this.",
             admin_label="Confirm",

@@ -300,6 +300,9 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = env("STRIPE_API_BASE", "")  # only set to point at a fake Stripe in tests
 PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "stripe" if STRIPE_SECRET_KEY else "development")
 CURRENCY = "EUR"
+# Each confirmed lesson gets a room under this address (booking.video_rooms), unless its
+# teacher set a fixed room of their own in their profile.
+VIDEO_ROOM_BASE_URL = env("VIDEO_ROOM_BASE_URL", "https://meet.jit.si/")
 # What ``manage.py run_scheduler`` (the Procfile's scheduler process) runs every minute, in
 # order: command names, so the project's scheduler imports no app. Each is idempotent.
 SCHEDULED_COMMANDS = (
