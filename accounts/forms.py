@@ -4,8 +4,6 @@ Role-deciding fields (is_staff, is_superuser, groups, is_active for oneself, a t
 and price override) are never part of a user-facing form, so posting them changes nothing.
 """
 
-import zoneinfo
-
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.models import EmailAddress
 from django import forms
@@ -16,22 +14,71 @@ from django.db import transaction
 from site_config.admin_forms import EuroField
 
 from . import roles
-from .models import TIMEZONE_CHOICES, Profile, Teacher, validate_https_url
+from .models import CefrLevel, Profile, Specialty, Teacher, validate_https_url
 from .services import delete_files_on_commit
 from .uploads import process_photo, process_video
+from .zones import DEFAULT_ZONE, aliases_by_zone, canonical_zone, zone_choices
 
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
 VIDEO_ACCEPT = "video/mp4,video/webm"
+ZONE_HELP = "Times on the site are shown in this zone."
+LEVELS_ORDER_ERROR = "The first level taught must not be above the last."
+LEVELS_BOTH_ERROR = "Give both levels taught, or neither."
 
 
-def clean_timezone_name(value):
-    """A valid IANA zone name, or "" when the browser sent nothing usable."""
-    value = (value or "").strip()
-    return value if value in zoneinfo.available_timezones() else ""
+class TimeZoneSelect(forms.Select):
+    """The curated zone list (``<optgroup>`` per region). Each place names the old aliases
+    it stands for (``data-aliases``), so static/js/accounts.js can preselect the zone a
+    browser reports under an old name; ``data-detect-zone`` asks it to."""
+
+    def __init__(self, *, detect=False, attrs=None):
+        attrs = {"data-zone-select": "", **(attrs or {})}
+        if detect:
+            attrs["data-detect-zone"] = ""
+        super().__init__(attrs=attrs)
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        aliases = aliases_by_zone().get(value)
+        if aliases:
+            option["attrs"]["data-aliases"] = " ".join(aliases)
+        return option
+
+
+class TimeZoneField(forms.ChoiceField):
+    """A zone from ``accounts.zones.zone_choices``. An alias (``US/Eastern``, held by an old
+    profile or sent by a browser) counts as the place it stands for (``America/New_York``)."""
+
+    default_error_messages = {"invalid_choice": "Choose your time zone from the list."}
+
+    def __init__(self, *, detect=False, **kwargs):
+        kwargs.setdefault("label", "Time zone")
+        kwargs.setdefault("initial", DEFAULT_ZONE)
+        kwargs.setdefault("help_text", ZONE_HELP)
+        super().__init__(choices=zone_choices, widget=TimeZoneSelect(detect=detect), **kwargs)
+
+    def prepare_value(self, value):
+        return canonical_zone(value) or value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return canonical_zone(value) or value
+
+
+def check_levels_taught(form, low_name, high_name):
+    """Both levels or neither, the lower one first (CEFR codes sort in level order)."""
+    low, high = form.cleaned_data.get(low_name), form.cleaned_data.get(high_name)
+    if bool(low) != bool(high):
+        form.add_error(high_name if low else low_name, LEVELS_BOTH_ERROR)
+    elif low and high and low > high:
+        form.add_error(high_name, LEVELS_ORDER_ERROR)
 
 
 class SignupForm(AllauthSignupForm):
-    """allauth's sign-up plus a display name and the browser's time zone; makes a student."""
+    """allauth's sign-up plus a display name and a time zone; makes a student.
+
+    The zone select starts on the site's default; static/js/accounts.js preselects the
+    zone the browser reports (``Intl.DateTimeFormat().resolvedOptions().timeZone``)."""
 
     display_name = forms.CharField(
         label="Your name",
@@ -39,21 +86,26 @@ class SignupForm(AllauthSignupForm):
         help_text="Shown to your teachers and on your public page.",
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    # Filled in by static/js/accounts.js from Intl.DateTimeFormat().resolvedOptions().
-    timezone = forms.CharField(required=False, widget=forms.HiddenInput)
+    timezone = TimeZoneField(
+        label="Your time zone",
+        detect=True,
+        required=False,  # a client that sends none gets the default
+        help_text="Lesson times are shown in this zone. You can change it later.",
+    )
 
     field_order = ["display_name", "email", "password1", "password2", "timezone"]
 
-    def clean_timezone(self):
-        return clean_timezone_name(self.cleaned_data.get("timezone"))
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:  # shown again with errors: keep what the person chose
+            self.fields["timezone"].widget.attrs.pop("data-detect-zone", None)
 
     def save(self, request):
         with transaction.atomic():
             user = super().save(request)
             profile = user.profile
             profile.display_name = self.cleaned_data["display_name"]
-            if self.cleaned_data.get("timezone"):
-                profile.timezone = self.cleaned_data["timezone"]
+            profile.timezone = self.cleaned_data.get("timezone") or DEFAULT_ZONE
             profile.save(update_fields=["display_name", "timezone"])
             roles.add_to_group(user, roles.STUDENTS)
         return user
@@ -70,7 +122,14 @@ COMMON_PROFILE_FIELDS = [
     "favourite_songs",
 ]
 STUDENT_PROFILE_FIELDS = ["cefr_level", "learning_goals", "show_to_members"]
-TEACHER_PROFILE_FIELDS = ["intro_video", "languages", "video_room_url"]
+TEACHER_PROFILE_FIELDS = [
+    "intro_video",
+    "languages",
+    "specialties",
+    "lowest_level_taught",
+    "highest_level_taught",
+    "video_room_url",
+]
 
 
 class HttpsURLField(forms.URLField):
@@ -103,6 +162,7 @@ class ProfileForm(forms.ModelForm):
     video_room_url = HttpsURLField(
         label="Your video room link", max_length=300, required=False, help_text=VIDEO_ROOM_HELP
     )
+    timezone = TimeZoneField()
 
     class Meta:
         model = Profile
@@ -115,7 +175,9 @@ class ProfileForm(forms.ModelForm):
             "favourite_words": forms.Textarea(attrs={"rows": 2}),
             "favourite_songs": forms.Textarea(attrs={"rows": 2}),
             "learning_goals": forms.Textarea(attrs={"rows": 4}),
+            "specialties": forms.CheckboxSelectMultiple,
         }
+        help_texts = {"specialties": "What you like to teach; students filter teachers by it."}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,6 +192,12 @@ class ProfileForm(forms.ModelForm):
             for name in ("photo", "intro_video")
             if name in self.fields
         }
+
+    def clean(self):
+        data = super().clean()
+        if "lowest_level_taught" in self.fields:
+            check_levels_taught(self, "lowest_level_taught", "highest_level_taught")
+        return data
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
@@ -182,12 +250,28 @@ class TeacherProfileFieldsMixin(forms.Form):
     slug = forms.SlugField(
         max_length=80, help_text="The teacher's public address: /teachers/<slug>/."
     )
-    timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, initial="Europe/Paris")
+    timezone = TimeZoneField(help_text="Availability is entered in this zone.")
     languages = forms.CharField(
         label="Languages spoken",
         max_length=200,
         required=False,
         help_text="For example: French, English",
+    )
+    specialties = forms.ModelMultipleChoiceField(
+        queryset=Specialty.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Editors manage this list (Teacher specialties).",
+    )
+    lowest_level_taught = forms.ChoiceField(
+        label="Teaches from level",
+        choices=[("", "Not stated"), *CefrLevel.choices],
+        required=False,
+    )
+    highest_level_taught = forms.ChoiceField(
+        label="Teaches up to level",
+        choices=[("", "Not stated"), *CefrLevel.choices],
+        required=False,
     )
     price_override_cents = EuroField(
         label="Lesson price override (€)",
@@ -208,10 +292,18 @@ class TeacherProfileFieldsMixin(forms.Form):
         "slug",
         "timezone",
         "languages",
+        "specialties",
+        "lowest_level_taught",
+        "highest_level_taught",
         "price_override_cents",
         "bio",
         "video_room_url",
     )
+
+    def clean(self):
+        data = super().clean()
+        check_levels_taught(self, "lowest_level_taught", "highest_level_taught")
+        return data
 
     def clean_email(self):
         email = get_user_model().objects.normalize_email(self.cleaned_data["email"])
@@ -263,7 +355,10 @@ class TeacherEditForm(TeacherProfileFieldsMixin, forms.ModelForm):
         if self.instance.pk:
             profile = self.instance.profile
             for name in self.profile_field_names:
-                self.initial.setdefault(name, getattr(profile, name))
+                value = getattr(profile, name)
+                if name == "specialties":
+                    value = list(value.all())
+                self.initial.setdefault(name, value)
 
     @transaction.atomic
     def save(self, commit=True):
@@ -272,7 +367,10 @@ class TeacherEditForm(TeacherProfileFieldsMixin, forms.ModelForm):
             EmailAddress.objects.filter(user=user).delete()
             EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
         profile = user.profile
-        for name, value in self.profile_data().items():
+        data = self.profile_data()
+        specialties = data.pop("specialties")
+        for name, value in data.items():
             setattr(profile, name, value)
         profile.save()
+        profile.specialties.set(specialties)
         return user

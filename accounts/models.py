@@ -1,5 +1,4 @@
 import secrets
-import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -7,11 +6,11 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.text import slugify
 
 from .managers import UserManager
 from .roles import TEACHERS
-
-TIMEZONE_CHOICES = sorted((name, name.replace("_", " ")) for name in zoneinfo.available_timezones())
+from .zones import DEFAULT_ZONE, zone_choices
 
 
 class User(AbstractUser):
@@ -56,6 +55,34 @@ class CefrLevel(models.TextChoices):
     C2 = "C2", "C2 – Proficient"
 
 
+class Specialty(models.Model):
+    """What a teacher is known for (conversation, exam preparation DELF/DALF, business French,
+    beginners…): tags editors manage in the Wagtail admin, that teachers pick for their
+    profile and that visitors filter the teachers by (``/teachers/?specialty=<slug>``)."""
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(
+        max_length=60,
+        unique=True,
+        blank=True,
+        help_text="Used in shared search links. Leave empty to make it from the name.",
+    )
+    description = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "teacher specialty"
+        verbose_name_plural = "teacher specialties"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:60] or "specialty"
+        super().save(*args, **kwargs)
+
+
 def photo_upload_to(instance, filename):
     return f"profiles/photos/{instance.user_id}/{filename}"
 
@@ -85,8 +112,8 @@ class Profile(models.Model):
     display_name = models.CharField(max_length=80, blank=True)
     timezone = models.CharField(
         max_length=64,
-        choices=TIMEZONE_CHOICES,
-        default="Europe/Paris",
+        choices=zone_choices,
+        default=DEFAULT_ZONE,
         help_text="Times on the site are shown in this zone.",
     )
     photo = models.ImageField(upload_to=photo_upload_to, blank=True)
@@ -118,6 +145,13 @@ class Profile(models.Model):
         "starting with https://. When set, all your confirmed lessons use it, including "
         "those already booked; leave empty to give each lesson its own Jitsi Meet room.",
     )
+    specialties = models.ManyToManyField(Specialty, blank=True, related_name="profiles")
+    lowest_level_taught = models.CharField(
+        "teaches from level", max_length=2, choices=CefrLevel.choices, blank=True
+    )
+    highest_level_taught = models.CharField(
+        "teaches up to level", max_length=2, choices=CefrLevel.choices, blank=True
+    )
     slug = models.SlugField(max_length=80, unique=True, null=True, blank=True)
     # Students' pages live at /students/<public_slug>/: never the sequential id.
     public_slug = models.SlugField(
@@ -129,6 +163,21 @@ class Profile(models.Model):
         help_text="Logged-in members may then see your page. Your teachers always can.",
     )
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(lowest_level_taught="", highest_level_taught="")
+                    | (
+                        ~models.Q(lowest_level_taught="")
+                        & models.Q(highest_level_taught__gte=models.F("lowest_level_taught"))
+                    )
+                ),
+                name="accounts_profile_levels_taught_range",
+                violation_error_message="Give both levels taught, the lower one first.",
+            )
+        ]
+
     def __str__(self):
         return self.display_name or str(self.user_id)
 
@@ -136,6 +185,19 @@ class Profile(models.Model):
         if self.slug:
             return reverse("accounts:teacher_detail", kwargs={"slug": self.slug})
         return reverse("accounts:student_detail", kwargs={"public_slug": self.public_slug})
+
+    @property
+    def levels_taught(self):
+        """Like "A1 to B2" or "C1"; empty when not stated. Codes sort in CEFR order."""
+        low, high = self.lowest_level_taught, self.highest_level_taught
+        if not (low and high):
+            return ""
+        return low if low == high else f"{low} to {high}"
+
+    def teaches_level(self, level):
+        return bool(self.levels_taught) and self.lowest_level_taught <= level <= (
+            self.highest_level_taught
+        )
 
 
 class TeacherManager(UserManager):

@@ -28,6 +28,7 @@ def get_active_teacher(slug):
 # Bookings that never reached the teacher (a basket hold) are no teacher-student relationship.
 NOT_A_RELATIONSHIP_STATUSES = ("held", "expired", "removed")
 PUBLISHED = "approved"
+COMPLETED = "completed"
 
 
 def get_student_page(public_slug, viewer):
@@ -72,10 +73,11 @@ def may_view_student_page(viewer, student):
 
 
 def teacher_rating(teacher):
-    """Average and number of the teacher's published lesson reviews: ``(4.5, 2)``, or
-    ``(None, 0)``. Read through the user's reverse relations (``teaching_bookings`` →
+    """Average and number of the teacher's verified lesson reviews (published, of a lesson
+    that took place: ``booking.reviews.models.LessonReviewQuerySet.verified``): ``(4.5, 2)``,
+    or ``(None, 0)``. Read through the user's reverse relations (``teaching_bookings`` →
     ``review``), so accounts imports no review model."""
-    summary = teacher.teaching_bookings.filter(review__status=PUBLISHED).aggregate(
-        average=Avg("review__rating"), count=Count("review")
-    )
+    summary = teacher.teaching_bookings.filter(
+        review__status=PUBLISHED, status=COMPLETED
+    ).aggregate(average=Avg("review__rating"), count=Count("review"))
     return summary["average"], summary["count"]

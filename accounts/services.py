@@ -31,6 +31,8 @@ PROFILE_EXPORT_FIELDS = (
     "cefr_level",
     "learning_goals",
     "languages",
+    "lowest_level_taught",
+    "highest_level_taught",
     "price_override_cents",
     "slug",
     "video_room_url",
@@ -80,10 +82,13 @@ def create_teacher(*, email, profile_data):
     one transaction; after commit, email them a link to choose their password."""
     user = get_user_model().objects.create_user(email=email, password=None)
     profile = user.profile
-    for name, value in profile_data.items():
+    data = dict(profile_data)
+    specialties = data.pop("specialties", ())
+    for name, value in data.items():
         setattr(profile, name, value)
     profile.full_clean(exclude=["user", "photo", "intro_video"])
     profile.save()
+    profile.specialties.set(specialties)
     roles.add_to_group(user, roles.TEACHERS)
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     transaction.on_commit(partial(_send_teacher_welcome, user.pk))
@@ -103,6 +108,7 @@ def export_user_data(user):
         },
         "profile": {name: getattr(profile, name) for name in PROFILE_EXPORT_FIELDS},
     }
+    data["profile"]["specialties"] = [specialty.name for specialty in profile.specialties.all()]
     data["profile"]["photo"] = profile.photo.url if profile.photo else None
     data["profile"]["intro_video"] = profile.intro_video.url if profile.intro_video else None
     for name, exporter in sorted(exporters().items()):
@@ -152,5 +158,6 @@ def erase_user(user):
     for name in (*PROFILE_EXPORT_FIELDS, "photo", "intro_video"):
         setattr(profile, name, getattr(blank, name))
     profile.save()
+    profile.specialties.clear()
     delete_files_on_commit(*old_files)
     return user

@@ -5,7 +5,7 @@ from . import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("teachers/", views.teacher_list, name="teacher_list"),
+    # /teachers/ (the search) is booking's: prices, free times and reviews are its rules.
     path("teachers/<slug:slug>/", views.teacher_detail, name="teacher_detail"),
     path("students/<slug:public_slug>/", views.student_detail, name="student_detail"),
     path("profile/", views.profile, name="profile"),

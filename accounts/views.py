@@ -16,13 +16,8 @@ from site_config.money import format_cents
 
 from . import roles
 from .forms import DeleteAccountForm, ProfileForm
-from .selectors import active_teachers, get_active_teacher, get_student_page, teacher_rating
+from .selectors import get_active_teacher, get_student_page, teacher_rating
 from .services import erase_user, erasure_preview, export_user_data
-
-
-def teacher_list(request):
-    teachers = list(active_teachers())
-    return render(request, "accounts/teacher_list.html", {"teachers": teachers})
 
 
 def teacher_detail(request, slug):
@@ -35,6 +30,7 @@ def teacher_detail(request, slug):
             "teacher": teacher,
             "profile": teacher.profile,
             "languages": teacher_languages(teacher.profile),
+            "specialties": list(teacher.profile.specialties.all()),
             "canonical_url": canonical_url,
             "person_json_ld": json_ld(person_json_ld(request, teacher, canonical_url)),
         },

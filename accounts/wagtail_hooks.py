@@ -1,10 +1,12 @@
-"""Wagtail admin: admins (superusers) create, edit, deactivate and search teachers.
+"""Wagtail admin: admins (superusers) create, edit, deactivate and search teachers; editors
+manage the list of teacher specialties.
 
 Teachers are never deleted (their bookings and history must stay); unticking "Active"
-deactivates them. Editors and everyone else get no access to this listing.
+deactivates them. Editors and everyone else get no access to the teachers listing.
 """
 
 from django.contrib.auth import get_user_model
+from django.db.models import Count
 from wagtail import hooks
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
@@ -12,13 +14,15 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from site_config.spreadsheets import InertSpreadsheetExportMixin
 
 from . import roles
 from .admin_display import LocalTimeColumn, MoneyColumn
 from .forms import TeacherCreateForm, TeacherEditForm
-from .models import Teacher
+from .models import Specialty, Teacher
 from .services import create_teacher
 
 
@@ -93,3 +97,23 @@ class TeacherViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_teacher_viewset():
     return TeacherViewSet("teachers")
+
+
+class SpecialtyViewSet(SnippetViewSet):
+    """Editors' list of teacher specialties (conversation, exam preparation, business…):
+    teachers pick theirs, visitors filter /teachers/ by them."""
+
+    model = Specialty
+    icon = "tag"
+    menu_label = "Teacher specialties"
+    menu_order = 260
+    add_to_admin_menu = True
+    list_display = ["name", "slug", Column("teachers", label="Teachers", accessor="teacher_count")]
+    search_fields = ["name", "description"]
+    list_export = ["name", "slug", "description"]
+
+    def get_queryset(self, request):
+        return Specialty.objects.annotate(teacher_count=Count("profiles"))
+
+
+register_snippet(SpecialtyViewSet)

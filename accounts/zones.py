@@ -1,14 +1,43 @@
-"""The time zone of a user: the one rule every page, email and slot list uses.
+"""Time zones: the one rule every page, email and slot list uses, and the one list people
+choose from.
 
 A user's zone is their profile's zone; visitors, users without a profile and unknown zone
 names fall back to UTC. Times shown to a user carry the zone's name.
+
+The list people choose from (sign-up, profile, teachers in the admin, any zone switcher) is
+curated from the IANA database the ``tzdata`` package ships: the places of ``zone.tab`` (one
+or more per country, named after a city people know) plus UTC, grouped by region. Names
+that are only legacy aliases (``US/Eastern``, ``Asia/Calcutta``, ``GMT``), ``Factory`` and
+``localtime`` are not offered; ``canonical_zone`` maps an alias a browser may still report
+to the listed zone it stands for.
 """
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from importlib.resources import files
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.utils.dateformat import format as date_format
+from django_countries import countries
 
 UTC = ZoneInfo("UTC")
+DEFAULT_ZONE = "Europe/Paris"  # without a browser guess: where the teachers are
+
+# zone.tab's first path component, as people call the region.
+REGION_LABELS = {
+    "Africa": "Africa",
+    "America": "Americas",
+    "Antarctica": "Antarctica",
+    "Arctic": "Arctic",
+    "Asia": "Asia",
+    "Atlantic": "Atlantic Ocean",
+    "Australia": "Australia",
+    "Europe": "Europe",
+    "Indian": "Indian Ocean",
+    "Pacific": "Pacific Ocean",
+}
+UNIVERSAL = ("Universal time", [("UTC", "UTC (Coordinated Universal Time)")])
+# Links in the database that mean UTC itself.
+UTC_TARGETS = {"Etc/UTC", "Etc/GMT", "UTC"}
 
 
 def zone_of(user):
@@ -37,3 +66,99 @@ def format_local(moment, user, *, short=False):
     if short:
         return f"{date_format(local, 'j M Y, H:i')} {zone_abbreviation(local)}"
     return f"{date_format(local, 'l j F Y, H:i')} ({zone.key})"
+
+
+def _database_file(name):
+    return files("tzdata.zoneinfo").joinpath(name).read_text(encoding="utf-8")
+
+
+@cache
+def _places():
+    """``{zone name: (region, label)}`` for every place of zone.tab this system can load."""
+    loadable = available_timezones()
+    places = {}
+    for line in _database_file("zone.tab").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        code, _coordinates, name, *_comment = line.split("\t")
+        region = name.split("/", 1)[0]
+        if name not in loadable or region not in REGION_LABELS:
+            continue
+        country = str(countries.name(code)) or code
+        parts = [part.replace("_", " ") for part in name.split("/")[1:]]
+        city = parts[-1]
+        if len(parts) > 1 and parts[0] != country:  # America/North_Dakota/Center
+            city = f"{city}, {parts[0]}"
+        places[name] = (region, f"{city} ({country})")
+    return places
+
+
+@cache
+def _links():
+    """``{alias: target}`` from the database's link lines (``L target alias``)."""
+    links = {}
+    for line in _database_file("tzdata.zi").splitlines():
+        if line.startswith("L "):
+            _l, target, alias = line.split()
+            links[alias] = target
+    return links
+
+
+@cache
+def listed_zones():
+    """The names people may choose: every listed place and UTC."""
+    return frozenset(_places()) | {"UTC"}
+
+
+def canonical_zone(name):
+    """The listed zone ``name`` stands for (itself, or the place an alias links to), or ""
+    when it is no zone people may choose (``Factory``, ``localtime``, a typo)."""
+    name = (name or "").strip()
+    seen = set()
+    while name and name not in seen:
+        if name in listed_zones():
+            return name
+        if name in UTC_TARGETS:
+            return "UTC"
+        seen.add(name)
+        name = _links().get(name, "")
+    return ""
+
+
+@cache
+def aliases_by_zone():
+    """``{listed zone: [aliases]}``, so a browser reporting an old name finds its place."""
+    found = {}
+    for alias in _links():
+        target = canonical_zone(alias)
+        if target and target != alias:
+            found.setdefault(target, []).append(alias)
+    return {zone: sorted(names) for zone, names in found.items()}
+
+
+@cache
+def _grouped():
+    groups = {}
+    for name, (region, label) in _places().items():
+        groups.setdefault(region, []).append((name, label))
+    return [
+        *(
+            (REGION_LABELS[region], sorted(groups[region], key=lambda choice: choice[1]))
+            for region in sorted(groups, key=REGION_LABELS.get)
+        ),
+        UNIVERSAL,
+    ]
+
+
+def zone_choices():
+    """Choices for a zone select, grouped by region (``<optgroup>``), places sorted by
+    label ("Paris (France)"). A callable, so model and form fields share one list."""
+    return _grouped()
+
+
+def zone_label(name):
+    """A listed zone's label, like "Paris (France)"; else the name itself."""
+    if name == "UTC":
+        return UNIVERSAL[1][0][1]
+    place = _places().get(name)
+    return place[1] if place else name

@@ -2,11 +2,13 @@ from django.urls import path
 
 from . import views
 from .calendars import views as calendar_views
+from .finder import views as finder_views
 from .reviews import views as review_views
 
 app_name = "booking"
 
 urlpatterns = [
+    path("teachers/", finder_views.teacher_list, name="teacher_list"),
     path("book/", views.book, name="book"),
     path("bookings/", views.my_bookings, name="my_bookings"),
     path("bookings/<int:pk>/cancel/", views.cancel, name="cancel"),

@@ -33,7 +33,7 @@ from .notifications import feed_for, feed_url
 from .permissions import student_required, teacher_required
 from .selectors import active_teachers
 from .services import cancellation_terms, hold_slot, lesson_price_cents
-from .slots import available_slots, week_bounds
+from .slots import available_slots, next_free_slots, week_bounds
 
 
 def _booking_settings(request):
@@ -110,10 +110,15 @@ def book(request):
             return redirect(after_hold_url())
 
     days = []
+    unbookable = False
     if teacher is not None:
         start, end = week_bounds(zone, week)
         slots = available_slots(teacher, start, end, viewer=request.user, settings=booking_settings)
         days = _week_days(slots, zone, start)
+        # No free time this week: is there any within the horizon? If not, the page says so.
+        unbookable = not slots and not next_free_slots(
+            [teacher], viewer=request.user, settings=booking_settings
+        ).get(teacher.pk)
     context = {
         "teachers": teachers,
         "teacher": teacher,
@@ -128,6 +133,8 @@ def book(request):
         "selected_slot": request.POST.get("slot", ""),
         "basket_full": basket_full,
         "basket_url": after_hold_url(),
+        "unbookable": unbookable,
+        "horizon_weeks": booking_settings.horizon_weeks,
     }
     return render(request, "booking/book.html", context, status=400 if form.errors else 200)
 

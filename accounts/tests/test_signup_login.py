@@ -37,8 +37,15 @@ def test_signup_creates_a_logged_in_student_with_profile(client):
     assert EmailAddress.objects.filter(user=user, email="nina@example.com").exists()
 
 
-def test_signup_with_invalid_timezone_keeps_default_zone(client):
-    client.post(SIGNUP, signup_data(timezone="Mars/Olympus_Mons"))
+def test_signup_with_invalid_timezone_says_so_and_creates_nobody(client):
+    response = client.post(SIGNUP, signup_data(timezone="Mars/Olympus_Mons"))
+    assert response.status_code == 200
+    assert "Choose your time zone from the list." in response.content.decode()
+    assert not get_user_model().objects.filter(email="nina@example.com").exists()
+
+
+def test_signup_without_a_timezone_gets_the_default_zone(client):
+    client.post(SIGNUP, signup_data(timezone=""))
     user = get_user_model().objects.get(email="nina@example.com")
     assert user.profile.timezone == "Europe/Paris"
 
@@ -78,13 +85,15 @@ def test_signup_rejects_weak_password(client):
     assert not get_user_model().objects.filter(email="nina@example.com").exists()
 
 
-def test_signup_page_has_labels_autocomplete_and_hidden_timezone(client):
+def test_signup_page_has_labels_autocomplete_and_a_zone_select(client):
     html = client.get(SIGNUP).content.decode()
     assert '<label for="id_email">' in html
     assert 'autocomplete="email"' in html
     assert 'autocomplete="new-password"' in html
     assert 'autocomplete="name"' in html
-    assert 'type="hidden" name="timezone"' in html
+    assert '<label for="id_timezone">Your time zone</label>' in html
+    assert 'name="timezone"' in html
+    assert "data-detect-zone" in html
     assert "js/accounts.js" in html
 
 

@@ -3,10 +3,20 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Avg, Count
 
-from site_config.moderation import TEXT_MAX_LENGTH, Moderated
+from site_config.moderation import TEXT_MAX_LENGTH, Moderated, ModeratedQuerySet
 
-__all__ = ["LessonReview"]
+from ..transitions import BookingStatus
+
+__all__ = ["LessonReview", "teacher_ratings"]
+
+
+class LessonReviewQuerySet(ModeratedQuerySet):
+    def verified(self):
+        """Reviews a teacher's rating counts: approved by an editor and written by the
+        student of a lesson that took place (completed), so every one is from a real lesson."""
+        return self.approved().filter(booking__status=BookingStatus.COMPLETED)
 
 
 class LessonReview(Moderated):
@@ -19,6 +29,8 @@ class LessonReview(Moderated):
         validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     text = models.TextField(max_length=TEXT_MAX_LENGTH, blank=True)
+
+    objects = LessonReviewQuerySet.as_manager()
 
     class Meta:
         db_table = "cms_pages_lessonreview"
@@ -39,3 +51,16 @@ class LessonReview(Moderated):
     @property
     def stars(self):
         return "★" * self.rating + "☆" * (5 - self.rating)
+
+
+def teacher_ratings(teacher_ids):
+    """``{teacher_id: (average rating, number of verified reviews)}`` for the teachers that
+    have verified reviews, in one query (teachers without any are absent)."""
+    rows = (
+        LessonReview.objects.verified()
+        .filter(booking__teacher_id__in=list(teacher_ids))
+        .values("booking__teacher_id")
+        .annotate(average=Avg("rating"), count=Count("pk"))
+        .order_by()
+    )
+    return {row["booking__teacher_id"]: (row["average"], row["count"]) for row in rows}

@@ -1,4 +1,6 @@
-"""``{% lesson_price teacher %}``: a teacher's lesson price as text, for other apps' pages.
+"""``{% lesson_price teacher %}``: a teacher's lesson price as text, for other apps' pages;
+``{% cheapest_lesson_price %}``: the lowest price of any active teacher ("from €18.00" on
+the home page), so no page states a price the data does not give.
 
 The teacher page (accounts) shows the price through this tag, so the one price rule
 (``booking.services.lesson_price_cents``) stays in booking and accounts never imports it.
@@ -9,17 +11,33 @@ from wagtail.models import Site
 
 from site_config.money import format_cents
 
+from ..finder.services import cheapest_lesson_price_cents
 from ..models import BookingSettings
 from ..services import lesson_price_cents
 
 register = template.Library()
 
 
+def _request_settings(request):
+    if request is not None and Site.find_for_request(request) is not None:
+        return BookingSettings.for_request(request)
+    return None
+
+
 @register.simple_tag(takes_context=True)
 def lesson_price(context, teacher):
     """``€18.00``: the teacher's own price if set, else the request's site lesson price."""
+    return format_cents(lesson_price_cents(teacher, _request_settings(context.get("request"))))
+
+
+@register.simple_tag(takes_context=True)
+def cheapest_lesson_price(context):
+    """``€18.00``: the cheapest active teacher's lesson price, worked out once per request
+    however many blocks show it (each block renders with a context of its own)."""
     request = context.get("request")
-    booking_settings = None
-    if request is not None and Site.find_for_request(request) is not None:
-        booking_settings = BookingSettings.for_request(request)
-    return format_cents(lesson_price_cents(teacher, booking_settings))
+    found = getattr(request, "booking_cheapest_lesson_price", None)
+    if found is None:
+        found = format_cents(cheapest_lesson_price_cents(_request_settings(request)))
+        if request is not None:
+            request.booking_cheapest_lesson_price = found
+    return found

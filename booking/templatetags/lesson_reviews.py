@@ -18,10 +18,10 @@ REVIEWS_SHOWN = 10
 
 @register.simple_tag(takes_context=True)
 def teacher_reviews(context, teacher):
-    """Average rating, count and the newest approved reviews of a teacher (two queries).
+    """Average rating, count and the newest verified reviews of a teacher (two queries).
 
     The rating's JSON-LD is part of the teacher page's one ``Person`` (accounts.views)."""
-    approved = LessonReview.objects.approved().filter(booking__teacher=teacher)
+    approved = LessonReview.objects.verified().filter(booking__teacher=teacher)
     summary = approved.aggregate(average=Avg("rating"), count=Count("pk"))
     reviews = []
     if summary["count"]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from booking.models import Booking
 
-BEFORE = [("booking", "0005_lessonreview_from_cms_pages")]
+BEFORE = [("booking", "0006_external_calendars")]
 
 
 @pytest.mark.django_db(transaction=True)

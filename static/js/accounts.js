@@ -1,16 +1,36 @@
-/* Accounts: time zone guess on sign-up and the teacher carousel buttons. */
+/* Accounts: the browser's time zone preselected in zone selects, and the teacher carousel
+   buttons. */
 (function () {
   "use strict";
 
-  // Sign-up: send the browser's IANA time zone; the server validates it.
-  document.querySelectorAll("[data-timezone-form] input[name='timezone']").forEach(function (input) {
+  function browserZone() {
     try {
-      var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-      if (zone && !input.value) {
-        input.value = zone;
-      }
+      return Intl.DateTimeFormat().resolvedOptions().timeZone || "";
     } catch (error) {
-      // Old browsers: the profile keeps its default zone, editable later.
+      return ""; // old browsers: the select keeps its default, editable later
+    }
+  }
+
+  // The option for a zone name: the place itself, or the place an old alias stands for
+  // (the server lists those in data-aliases, e.g. Asia/Calcutta on Asia/Kolkata).
+  function optionFor(select, zone) {
+    for (var i = 0; i < select.options.length; i += 1) {
+      var option = select.options[i];
+      var aliases = (option.getAttribute("data-aliases") || "").split(" ");
+      if (option.value === zone || aliases.indexOf(zone) !== -1) {
+        return option;
+      }
+    }
+    return null;
+  }
+
+  // Sign-up (data-detect-zone): preselect the zone the browser reports; the server checks
+  // it against the same list. Elsewhere the user's saved zone stays selected.
+  var zone = browserZone();
+  document.querySelectorAll("select[data-detect-zone]").forEach(function (select) {
+    var option = zone && optionFor(select, zone);
+    if (option) {
+      option.selected = true;
     }
   });
 
