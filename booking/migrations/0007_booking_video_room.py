@@ -2,6 +2,7 @@
 is confirmed. Lessons already confirmed when this runs get theirs here, so every confirmed
 lesson has one; other rows are kept as they are (they get one if they are confirmed)."""
 
+import importlib
 import secrets
 
 from django.conf import settings
@@ -17,12 +18,22 @@ def give_confirmed_lessons_a_room(apps, schema_editor):
     Booking.objects.bulk_update(lessons, ["video_room_url"], batch_size=500)
 
 
+# SQLite rebuilds the table to add a column, which drops 0003's no-overlap triggers: put them
+# back (PostgreSQL's exclusion constraints survive ALTER TABLE).
+_no_overlap = importlib.import_module("booking.migrations.0003_no_double_booking")
+restore_sqlite_triggers = _no_overlap._run(
+    {"sqlite": _no_overlap.SQLITE_BACKWARD + _no_overlap.SQLITE_FORWARD}
+)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("booking", "0006_external_calendars"),
     ]
 
     operations = [
+        # Reversed, this runs last: after RemoveField has rebuilt the table again.
+        migrations.RunPython(migrations.RunPython.noop, restore_sqlite_triggers),
         migrations.AddField(
             model_name="booking",
             name="video_room_url",
@@ -30,5 +41,6 @@ class Migration(migrations.Migration):
                 blank=True, editable=False, max_length=300, verbose_name="video room"
             ),
         ),
+        migrations.RunPython(restore_sqlite_triggers, migrations.RunPython.noop),
         migrations.RunPython(give_confirmed_lessons_a_room, migrations.RunPython.noop),
     ]
