@@ -53,7 +53,7 @@ class Shot:
 
 
 SHOTS = (
-    Shot("student", "student-teachers.png", "accounts:teacher_list", caption="Our teachers"),
+    Shot("student", "student-teachers.png", "booking:teacher_list", caption="Our teachers"),
     Shot(
         "student",
         "student-booking.png",
