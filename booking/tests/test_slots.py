@@ -289,7 +289,7 @@ def _expected_by_brute_force(zone, windows, now, busy, days_off, rules):
         minutes = local.hour * 60 + local.minute
         in_window = any(
             day == local.weekday()
-            and start <= local.time()
+            and start <= local.time() < end  # starts inside (not after the clocks go back)
             and local_end.date() == local.date()
             and local_end.time() <= end
             for day, start, end in windows
