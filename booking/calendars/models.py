@@ -33,7 +33,7 @@ class ExternalCalendar(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        ordering = ["teacher", "created_at", "pk"]
+        ordering = ["created_at", "pk"]
         verbose_name = "external calendar"
         constraints = [
             models.UniqueConstraint(
