@@ -131,8 +131,9 @@ def test_admin_orders_listing_filters_and_exports(client, paid_order, admin_user
     assert response.status_code == 200
     export = client.get(reverse("orders:index") + "?export=csv")
     assert export.status_code == 200
-    assert "Total (€)" in export.getvalue().decode()
-    assert "36.00" in export.getvalue().decode()  # euros, not 3600 cents
+    exported = export.getvalue().decode()
+    assert "Total (€)" in exported
+    assert "36.00" in exported  # euros, not 3600 cents
 
 
 @pytest.mark.parametrize("export", ["csv", "xlsx"])
