@@ -6,8 +6,9 @@ the admin looking at them, with its abbreviation ("4 Dec 2026, 18:00 CET",
 ``accounts.zones.format_local``), whatever zone Wagtail's own preferences activate.
 
 Listings use ``MoneyColumn`` and ``LocalTimeColumn``; detail pages mix in
-``LocalDisplayInspectMixin``; listing views with exports mix in ``EuroExportMixin``. Templates
-use the ``local_time`` filter (``{% load local_times %}``) and the ``money`` filter.
+``LocalDisplayInspectMixin`` (snippets: ``LocalDisplaySnippetInspectView``); listing views
+with exports mix in ``EuroExportMixin``. Admin templates use the ``local_time`` filter
+(``{% load local_times %}``) and the ``money`` filter.
 """
 
 import datetime
