@@ -20,7 +20,15 @@ from accounts.zones import format_local, zone_of
 from site_config.money import format_cents
 
 from .exceptions import BookingError, HoldLimitReached
-from .forms import CancelForm, HoldForm, TeacherMessageForm, TimeOffFormSet, WindowFormSet
+from .forms import (
+    CancelForm,
+    HoldForm,
+    TeacherMessageForm,
+    TimeOffFormSet,
+    WindowFormSet,
+    error_summary,
+    with_blank_row,
+)
 from .models import (
     AvailabilityWindow,
     Booking,
@@ -334,51 +342,60 @@ def decline(request, pk):
 
 @teacher_required
 def availability(request):
-    """Weekly windows and time off, in the teacher's own zone."""
+    """Weekly windows (a list per weekday) and time off, in the teacher's own zone.
+
+    A POST saves both. The "Add" buttons post too (they work without JavaScript): the page
+    comes back with what was typed and one more blank row, and nothing is saved.
+    """
     teacher = request.user
-    windows = AvailabilityWindow.objects.filter(teacher=teacher)
-    time_off = TimeOff.objects.filter(teacher=teacher)
-    if request.method == "POST":
-        window_formset = WindowFormSet(request.POST, prefix="windows")
-        time_off_formset = TimeOffFormSet(request.POST, prefix="timeoff")
-        if window_formset.is_valid() and time_off_formset.is_valid():
-            with transaction.atomic():
-                windows.delete()
-                AvailabilityWindow.objects.bulk_create(
-                    AvailabilityWindow(teacher=teacher, weekday=d, start_time=s, end_time=e)
-                    for d, s, e in window_formset.windows()
-                )
-                time_off.delete()
-                TimeOff.objects.bulk_create(
-                    TimeOff(teacher=teacher, start_date=start, end_date=end, note=note)
-                    for start, end, note in time_off_formset.ranges()
-                )
-            messages.success(request, "Your availability is saved.")
-            return redirect("booking:availability")
-    else:
-        window_formset = WindowFormSet(
-            prefix="windows",
-            initial=[
-                {"weekday": w.weekday, "start_time": w.start_time, "end_time": w.end_time}
-                for w in windows
-            ],
-        )
+    if request.method != "POST":
+        windows = AvailabilityWindow.objects.filter(teacher=teacher)
+        window_formset = WindowFormSet(prefix="windows", initial=WindowFormSet.rows_for(windows))
         time_off_formset = TimeOffFormSet(
             prefix="timeoff",
             initial=[
                 {"start_date": t.start_date, "end_date": t.end_date, "note": t.note}
-                for t in time_off
+                for t in TimeOff.objects.filter(teacher=teacher)
             ],
         )
+        return _availability_page(request, window_formset, time_off_formset)
+
+    data = request.POST
+    adding = with_blank_row(data, data["add_row"]) if "add_row" in data else None
+    window_formset = WindowFormSet(adding or data, prefix="windows")
+    time_off_formset = TimeOffFormSet(adding or data, prefix="timeoff")
+    if adding is not None:
+        return _availability_page(request, window_formset, time_off_formset)
+    if not (window_formset.is_valid() and time_off_formset.is_valid()):
+        return _availability_page(request, window_formset, time_off_formset, status=400)
+    with transaction.atomic():
+        AvailabilityWindow.objects.filter(teacher=teacher).delete()
+        AvailabilityWindow.objects.bulk_create(
+            AvailabilityWindow(teacher=teacher, weekday=d, start_time=s, end_time=e)
+            for d, s, e in window_formset.windows()
+        )
+        TimeOff.objects.filter(teacher=teacher).delete()
+        TimeOff.objects.bulk_create(
+            TimeOff(teacher=teacher, start_date=start, end_date=end, note=note)
+            for start, end, note in time_off_formset.ranges()
+        )
+    messages.success(request, "Your availability is saved.")
+    return redirect("booking:availability")
+
+
+def _availability_page(request, window_formset, time_off_formset, *, status=200):
     return render(
         request,
         "booking/availability.html",
         {
             "window_formset": window_formset,
             "time_off_formset": time_off_formset,
-            "zone_name": zone_of(teacher).key,
+            "error_summary": error_summary(window_formset, time_off_formset)
+            if window_formset.is_bound
+            else [],
+            "zone_name": zone_of(request.user).key,
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 
