@@ -237,7 +237,7 @@ def test_a_tampered_confirmation_list_is_a_clear_page_not_an_error(client, paris
     day = lesson_day()
     lesson_at(paris_teacher, student, day, status=BookingStatus.PAID)
     client.force_login(paris_teacher)
-    for value in ("abc", "1,,x", "9" * 40):
+    for value in ("abc", ",,x;", "-5", "9" * 40):
         response = client.post(
             URL,
             availability_data(every_day("09:00", "12:00"), [(day, day, "")])
