@@ -223,6 +223,30 @@ class ProfileForm(forms.ModelForm):
         return profile
 
 
+FINISH_PROFILE_FIELDS = ("timezone", "cefr_level", "learning_goals")
+
+
+class FinishProfileForm(ProfileForm):
+    """The short step after sign-up: time zone (the profile form's own zone field), level and
+    goals. Every other profile field is left as it is."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in FINISH_PROFILE_FIELDS:
+                del self.fields[name]
+        labels = {
+            "timezone": "Your time zone",
+            "cefr_level": "Your French level",
+            "learning_goals": "What would you like to work on?",
+        }
+        for name, label in labels.items():
+            if name in self.fields:
+                self.fields[name].label = label
+        if "cefr_level" in self.fields:
+            self.fields["cefr_level"].help_text = "Not sure? Pick the closest one."
+
+
 class DeleteAccountForm(forms.Form):
     """Deleting an account asks for the password again."""
 

@@ -24,3 +24,8 @@ user_erased = Signal()
 # merged result (``accounts.services.erasure_preview``). Known keys: ``lessons`` (list of
 # sentences, one per lesson), ``cancelled_lessons`` (int), ``refund_cents`` (int).
 user_erasure_preview = Signal()
+
+# Sent by the account adapter after a login without an explicit ?next=, with ``user``. A
+# receiver returns the path the user should land on, or None; the first path wins
+# (booking: a teacher's dashboard, a student's "My bookings" once they have lessons).
+login_destination = Signal()

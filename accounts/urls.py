@@ -10,6 +10,7 @@ urlpatterns = [
     path("students/<slug:public_slug>/", views.student_detail, name="student_detail"),
     path("profile/", views.profile, name="profile"),
     path("profile/edit/", views.profile_edit, name="profile_edit"),
+    path("profile/finish/", views.profile_finish, name="profile_finish"),
     path("profile/data/", views.data_export, name="data_export"),
     path("profile/delete/", views.account_delete, name="account_delete"),
 ]

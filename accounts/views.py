@@ -15,7 +15,7 @@ from site_config.json_ld import json_ld
 from site_config.money import format_cents
 
 from . import roles
-from .forms import DeleteAccountForm, ProfileForm
+from .forms import DeleteAccountForm, FinishProfileForm, ProfileForm
 from .selectors import get_active_teacher, get_student_page, teacher_rating
 from .services import erase_user, erasure_preview, export_user_data
 
@@ -126,6 +126,29 @@ def profile_edit(request):
         messages.success(request, "Your profile has been saved.")
         return redirect("accounts:profile")
     return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_finish(request):
+    """The short step after sign-up (time zone, level, goals), then on to ?next= or to find
+    a teacher."""
+    form = FinishProfileForm(request.POST or None, instance=request.user.profile, user=request.user)
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile is ready. Now choose a teacher for your lesson.")
+        return redirect(next_url or "accounts:teacher_list")
+    skip_url = next_url or reverse("accounts:teacher_list")
+    return render(
+        request,
+        "accounts/profile_finish.html",
+        {"form": form, "next_url": next_url, "skip_url": skip_url},
+    )
 
 
 @login_required

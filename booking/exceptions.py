@@ -36,3 +36,16 @@ class HoldLimitReached(BookingError):
         super().__init__(
             f"You can hold at most {limit} lessons at once. Pay for or remove one first."
         )
+
+
+class AvailabilityConflict(BookingError):
+    """A change to a teacher's availability would take booked lessons out of it, and the
+    teacher has not confirmed settling them; ``lessons`` are those lessons."""
+
+    def __init__(self, lessons):
+        self.lessons = lessons
+        count = len(lessons)
+        super().__init__(
+            f"This change affects {count} booked lesson{'s' if count != 1 else ''}. "
+            "Please confirm before it is saved."
+        )

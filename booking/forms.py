@@ -71,47 +71,111 @@ class CancelForm(forms.Form):
 
 
 class WindowForm(forms.Form):
+    """One weekly window: its weekday (the day's list it sits in) and two wall-clock times.
+
+    A row with neither time is a blank row and is ignored; a row with one time says which
+    one is missing."""
+
     weekday = forms.TypedChoiceField(
-        label="Day", choices=[("", "Choose a day"), *Weekday.choices], coerce=int
+        label="Day",
+        choices=[("", "Choose a day"), *Weekday.choices],
+        coerce=int,
+        widget=forms.HiddenInput,
     )
-    start_time = forms.TimeField(label="From", widget=TimeInput())
-    end_time = forms.TimeField(label="To", widget=TimeInput())
+    start_time = forms.TimeField(
+        label="From",
+        required=False,
+        widget=TimeInput(),
+        error_messages={"invalid": "Enter the time this window starts, like 09:00."},
+    )
+    end_time = forms.TimeField(
+        label="To",
+        required=False,
+        widget=TimeInput(),
+        error_messages={"invalid": "Enter the time this window ends, like 17:30."},
+    )
 
     def clean(self):
         data = super().clean()
+        if {"start_time", "end_time"} & set(self.errors):
+            return data
         start, end = data.get("start_time"), data.get("end_time")
-        if start and end and end <= start:
-            raise forms.ValidationError(
-                f"A window must end after it starts ({start:%H:%M}–{end:%H:%M})."
+        if start is None and end is not None:
+            self.add_error("start_time", "Enter the time this window starts.")
+        elif end is None and start is not None:
+            self.add_error("end_time", "Enter the time this window ends.")
+        elif start is not None and end <= start:
+            self.add_error(
+                "end_time", f"A window must end after it starts ({start:%H:%M}–{end:%H:%M})."
             )
         return data
 
+    def times_text(self):
+        """The row's times as typed or saved ("09:00" to "12:00", joined by an en dash)."""
+        return "–".join(_shown(self[name].value(), "%H:%M") for name in ("start_time", "end_time"))
+
+
+def _shown(value, pattern):
+    """A saved value (a time or date) or a typed one (a string) as the page shows it."""
+    return value.strftime(pattern) if hasattr(value, "strftime") else str(value or "")
+
+
+def _weekday_of(form):
+    """The weekday whose list a window row belongs to (Monday for a tampered value)."""
+    try:
+        return Weekday(int(form["weekday"].value()))
+    except (TypeError, ValueError):
+        return Weekday.MONDAY
+
 
 class BaseWindowFormSet(forms.BaseFormSet):
-    def windows(self):
-        """The filled-in, not-deleted rows as (weekday, start, end)."""
+    @staticmethod
+    def rows_for(windows):
+        """The rows the page starts with: ``windows`` (saved ones), then a blank row per day."""
+        return [
+            {"weekday": w.weekday, "start_time": w.start_time, "end_time": w.end_time}
+            for w in windows
+        ] + [{"weekday": day.value} for day in Weekday]
+
+    def _filled(self):
+        """(weekday, start, end, form) of the filled-in, not-deleted rows."""
         rows = []
         for form in self.forms:
-            if not form.has_changed() or self._should_delete_form(form):
+            if self._should_delete_form(form):
                 continue
             data = form.cleaned_data
-            rows.append((data["weekday"], data["start_time"], data["end_time"]))
+            if data.get("start_time") is None or data.get("end_time") is None:
+                continue  # a blank row
+            rows.append((data["weekday"], data["start_time"], data["end_time"], form))
         return rows
 
+    def windows(self):
+        """The filled-in, not-deleted rows as (weekday, start, end)."""
+        return [(day, start, end) for day, start, end, _form in self._filled()]
+
+    def days(self):
+        """Each weekday, Monday first, with its rows: how the page lists them."""
+        by_day = {day: [] for day in Weekday}
+        for form in self.forms:
+            by_day[_weekday_of(form)].append(form)
+        return list(by_day.items())
+
     def clean(self):
-        if any(self.errors):
-            return
-        rows = sorted(self.windows())
-        for (day_a, start_a, end_a), (day_b, start_b, end_b) in pairwise(rows):
+        # Rows in error are left out (their times are not in cleaned_data): the others are
+        # still checked, so the summary lists every problem at once.
+        rows = sorted(self._filled(), key=lambda row: row[:3])
+        for (day_a, start_a, end_a, _), (day_b, start_b, end_b, form_b) in pairwise(rows):
             if day_a == day_b and start_b < end_a:
-                raise forms.ValidationError(
+                # On the later row, so the error summary can lead to it.
+                form_b.add_error(
+                    None,
                     f"{Weekday(day_a).label}: {start_a:%H:%M}–{end_a:%H:%M} overlaps "
-                    f"{start_b:%H:%M}–{end_b:%H:%M}. Windows on the same day must not overlap."
+                    f"{start_b:%H:%M}–{end_b:%H:%M}. Windows on the same day must not overlap.",
                 )
 
 
 WindowFormSet = forms.formset_factory(
-    WindowForm, formset=BaseWindowFormSet, extra=1, can_delete=True, max_num=70
+    WindowForm, formset=BaseWindowFormSet, extra=0, can_delete=True, max_num=70
 )
 
 
@@ -126,6 +190,12 @@ class TimeOffForm(forms.Form):
         if start and end and end < start:
             raise forms.ValidationError("Time off must end on or after its first day.")
         return data
+
+    def range_text(self):
+        """The row's days as typed or saved, "2026-12-04 to 2026-12-06"."""
+        return " to ".join(
+            _shown(self[name].value(), "%Y-%m-%d") for name in ("start_date", "end_date")
+        )
 
 
 class BaseTimeOffFormSet(forms.BaseFormSet):
@@ -145,3 +215,49 @@ class BaseTimeOffFormSet(forms.BaseFormSet):
 TimeOffFormSet = forms.formset_factory(
     TimeOffForm, formset=BaseTimeOffFormSet, extra=1, can_delete=True, max_num=100
 )
+
+
+def with_blank_row(data, target):
+    """The posted availability form plus one blank row, for the "Add" buttons without
+    JavaScript: ``windows-<weekday>`` adds a window to that day's list, ``timeoff`` a date
+    range. None for any other ``target``."""
+    if target == "timeoff":
+        prefix, extra = "timeoff", {}
+    elif target.startswith("windows-") and target[8:] in {str(day.value) for day in Weekday}:
+        prefix, extra = "windows", {"weekday": target[8:]}
+    else:
+        return None
+    data = data.copy()
+    try:
+        index = int(data.get(f"{prefix}-TOTAL_FORMS", ""))
+    except ValueError:
+        return None
+    data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
+    for name, value in extra.items():
+        data[f"{prefix}-{index}-{name}"] = value
+    return data
+
+
+def error_summary(window_formset, time_off_formset):
+    """Every error of the availability form once, in page order, as (message, id of the
+    field to go to): the summary at the top links each message to its field."""
+    found = []
+
+    def add(form, context, first_field):
+        for name, errors in form.errors.items():
+            field = form.fields.get(name)
+            visible = field is not None and not field.widget.is_hidden
+            target = form[name if visible else first_field].auto_id
+            # The window times' messages name their field; the others get its label.
+            named = visible and name not in ("start_time", "end_time")
+            where = f"{context}, {field.label.lower()}" if named else context
+            found.extend((f"{where}: {error}", target) for error in errors)
+
+    for day, forms_of_day in window_formset.days():
+        for number, form in enumerate(forms_of_day, start=1):
+            add(form, f"{day.label}, window {number}", "start_time")
+    found.extend((error, "weekly-hours") for error in window_formset.non_form_errors())
+    for number, form in enumerate(time_off_formset.forms, start=1):
+        add(form, f"Time off {number}", "start_date")
+    found.extend((error, "time-off") for error in time_off_formset.non_form_errors())
+    return found

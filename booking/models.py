@@ -346,6 +346,16 @@ class Booking(models.Model):
             "cancel_for_closed_account", by=by, note=reason, reason=reason, now=now
         )
 
+    def settle_as_unavailable(self, by, message=""):
+        """The lesson's teacher (``by``) made its time unavailable (time off, narrower weekly
+        hours) and confirmed: a held lesson leaves the basket; a paid or confirmed one is
+        declined with a full refund and the student gets the decline email."""
+        if self.status == BookingStatus.HELD:
+            return self._transition("release_unavailable", by=by)
+        return self._transition(
+            "decline_unavailable", by=by, note=message, changes={"teacher_message": message}
+        )
+
     def complete(self, by=None, now=None):
         """confirmed → completed once the lesson's end has passed (the table's ``when``;
         ``complete_lessons`` runs it as the system; an admin may too)."""

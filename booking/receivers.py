@@ -1,14 +1,18 @@
-"""Booking's receivers: a transition's emails, and settling lessons when an account goes.
+"""Booking's receivers: a transition's emails, settling lessons when an account goes, and
+where teachers and students land after logging in.
 
 Connected in ``BookingConfig.ready()``.
 """
 
 from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
 
-from accounts.signals import user_erased, user_erasure_preview
+from accounts import roles
+from accounts.signals import login_destination, user_erased, user_erasure_preview
 from accounts.zones import format_local
 
-from .models import BookingStatus
+from .models import Booking, BookingStatus
 from .notifications import queue_transition_emails
 from .services import lessons_settled_on_erasure, settle_lessons_of_closed_account
 from .signals import booking_transitioned
@@ -40,3 +44,18 @@ def lessons_on_erasure_preview(sender, user, now, **kwargs):
 @receiver(user_erased, dispatch_uid="booking_settle_lessons_on_erasure")
 def settle_lessons_on_erasure(sender, user, **kwargs):
     settle_lessons_of_closed_account(user)
+
+
+@receiver(login_destination, dispatch_uid="booking_login_destination")
+def lessons_after_login(sender, user, **kwargs):
+    """Teachers land on their dashboard; students who have lessons (any but lapsed or removed
+    holds) on "My bookings"."""
+    if roles.is_teacher(user):
+        return reverse("booking:teacher_dashboard")
+    if roles.is_student(user):
+        lessons = Booking.objects.for_student(user).exclude(
+            status__in=(BookingStatus.EXPIRED, BookingStatus.REMOVED)
+        )
+        if lessons.exclude(status=BookingStatus.HELD, hold_expires_at__lte=timezone.now()).exists():
+            return reverse("booking:my_bookings")
+    return None

@@ -2,7 +2,8 @@
 
 Public API (commerce codes against it): ``hold_slot``, ``extend_holds``,
 ``lesson_price_cents``, ``lessons_cancelled_on_erasure``, ``expire_holds`` (defined next to
-``Booking``, whose ``mark_paid`` needs it), ``complete_lessons``, ``send_reminders``; the
+``Booking``, whose ``mark_paid`` needs it), ``complete_lessons``, ``send_reminders``,
+``save_availability`` (and ``lessons_made_unavailable``, what it asks about); the
 exceptions live in ``booking.exceptions``; the per-booking transitions are methods of
 ``booking.models.Booking``, run from the status table in ``booking.transitions``.
 """
@@ -16,10 +17,24 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts import roles
-from accounts.zones import format_local
+from accounts.zones import format_local, zone_of
 
-from .exceptions import HoldLimitReached, InvalidTransition, SlotTaken, SlotUnavailable
-from .models import Booking, BookingEvent, BookingSettings, BookingStatus, expire_holds
+from .exceptions import (
+    AvailabilityConflict,
+    HoldLimitReached,
+    InvalidTransition,
+    SlotTaken,
+    SlotUnavailable,
+)
+from .models import (
+    AvailabilityWindow,
+    Booking,
+    BookingEvent,
+    BookingSettings,
+    BookingStatus,
+    TimeOff,
+    expire_holds,
+)
 from .notifications import queue_reminder_emails
 from .signals import refund_preview
 from .slots import is_available
@@ -251,3 +266,144 @@ def send_reminders(now=None, lead=timedelta(hours=24)):
                 queue_reminder_emails(booking)
                 count += 1
     return count
+
+
+# The message a student's decline email carries when the lesson's time stopped being available.
+UNAVAILABLE_NOTE = (
+    "Your teacher is no longer available at this time (time off or new weekly hours)."
+)
+
+
+def _minutes(moment):
+    return moment.hour * 60 + moment.minute
+
+
+def _in_windows(local_start, local_end, windows):
+    """The slot rule: the lesson lies inside one of its weekday's windows, on that local day."""
+    day = local_start.date()
+    if local_end.date() != day:
+        return False
+    start, end = _minutes(local_start), _minutes(local_end)
+    return any(
+        w_start <= start and end <= w_end for w_start, w_end in windows.get(day.weekday(), ())
+    )
+
+
+def _windows_by_day(windows):
+    by_day = {}
+    for weekday, start, end in windows:
+        by_day.setdefault(weekday, []).append((_minutes(start), _minutes(end)))
+    return by_day
+
+
+def _is_off(day, ranges):
+    return any(first <= day <= last for first, last in ranges)
+
+
+def lessons_made_unavailable(teacher, windows, time_off, now=None):
+    """The lessons still to come (held and not lapsed, paid, confirmed) that replacing the
+    teacher's availability with ``windows`` (weekday, start, end) and ``time_off`` (first
+    day, last day, note) takes out of it, soonest first.
+
+    In the teacher's zone: a lesson on a day the new time off covers and the old did not, or
+    a lesson that lay inside the old weekly hours (outside old time off) and does not lie
+    inside the new ones. A lesson that was outside the teacher's availability already is
+    left alone: this change is not what moves it."""
+    now = now or timezone.now()
+    zone = zone_of(teacher)
+    old_windows = _windows_by_day(
+        AvailabilityWindow.objects.filter(teacher=teacher).values_list(
+            "weekday", "start_time", "end_time"
+        )
+    )
+    old_off = list(TimeOff.objects.filter(teacher=teacher).values_list("start_date", "end_date"))
+    new_windows = _windows_by_day(windows)
+    new_off = [(first, last) for first, last, _note in time_off]
+    lessons = (
+        Booking.objects.for_teacher(teacher)
+        .filter(start__gt=now)
+        .filter(
+            Q(status__in=(BookingStatus.PAID, BookingStatus.CONFIRMED))
+            | Q(status=BookingStatus.HELD, hold_expires_at__gt=now)
+        )
+        .with_people()
+        .order_by("start", "pk")
+    )
+    affected = []
+    for booking in lessons:
+        start, end = booking.start.astimezone(zone), booking.end.astimezone(zone)
+        newly_off = _is_off(start.date(), new_off) and not _is_off(start.date(), old_off)
+        was_open = _in_windows(start, end, old_windows) and not _is_off(start.date(), old_off)
+        if newly_off or (was_open and not _in_windows(start, end, new_windows)):
+            affected.append(booking)
+    return affected
+
+
+@dataclass(frozen=True)
+class UnavailableLesson:
+    """A lesson a change of availability takes out, as the page that asks lists it: when (in
+    the teacher's zone, with its name) and what its student would get back."""
+
+    booking: Booking
+    when: str
+    refund_cents: int
+
+
+def describe_unavailable(lessons, teacher):
+    """``lessons`` (from ``lessons_made_unavailable``) for the page that asks the teacher."""
+    return [
+        UnavailableLesson(
+            booking=booking,
+            when=format_local(booking.start, teacher),
+            refund_cents=0
+            if booking.status == BookingStatus.HELD
+            else refund_preview_cents(booking),
+        )
+        for booking in lessons
+    ]
+
+
+def save_availability(teacher, windows, time_off, *, settle=(), now=None):
+    """Replace the teacher's weekly windows (weekday, start, end) and time off (first day,
+    last day, note).
+
+    The lessons the change takes out of the teacher's availability
+    (``lessons_made_unavailable``) are settled only once the teacher has seen them:
+    ``settle`` holds the ids they confirmed. If any such lesson is not among them,
+    ``AvailabilityConflict`` (with the lessons) is raised and nothing changes. Otherwise, in
+    one transaction, the windows and time off are replaced and each lesson is settled
+    (``Booking.settle_as_unavailable``: paid and confirmed ones declined with a full refund
+    and the decline email, held ones released from the basket). Returns the settled
+    lessons."""
+    now = now or timezone.now()
+    settle = set(settle)
+    with transaction.atomic():
+        # One change of a teacher's availability at a time (two tabs saving at once).
+        list(get_user_model().objects.select_for_update().filter(pk=teacher.pk).values("pk"))
+        affected = lessons_made_unavailable(teacher, windows, time_off, now)
+        if not {booking.pk for booking in affected} <= settle:
+            raise AvailabilityConflict(affected)
+        AvailabilityWindow.objects.filter(teacher=teacher).delete()
+        AvailabilityWindow.objects.bulk_create(
+            AvailabilityWindow(teacher=teacher, weekday=day, start_time=start, end_time=end)
+            for day, start, end in windows
+        )
+        TimeOff.objects.filter(teacher=teacher).delete()
+        TimeOff.objects.bulk_create(
+            TimeOff(teacher=teacher, start_date=first, end_date=last, note=note)
+            for first, last, note in time_off
+        )
+        return [booking for booking in affected if _settle_unavailable(booking, teacher)]
+
+
+def _settle_unavailable(booking, teacher):
+    """Settle one lesson as its status is now (a hold may have been paid a moment ago); False
+    when it no longer needs settling (cancelled or lapsed meanwhile)."""
+    try:
+        booking.settle_as_unavailable(by=teacher, message=UNAVAILABLE_NOTE)
+    except InvalidTransition:
+        booking.refresh_from_db()
+        if booking.status not in (BookingStatus.PAID, BookingStatus.CONFIRMED):
+            return False
+        booking.settle_as_unavailable(by=teacher, message=UNAVAILABLE_NOTE)
+    return True

@@ -205,6 +205,26 @@ TRANSITIONS = {
             verb="cancelled",
             refused="Only the lesson's student or teacher can do this.",
         ),
+        # The teacher takes time off or narrows their weekly hours over booked lessons and
+        # confirms (booking.services.save_availability): paid and confirmed lessons are
+        # declined as a decline is (full refund, the student's email), holds released.
+        Transition(
+            "decline_unavailable",
+            sources=(S.PAID, S.CONFIRMED),
+            target=S.DECLINED,
+            may=(teacher_owner,),
+            effects=(EMAILS, REFUND),
+            verb="declined",
+            refused="Only the teacher of this lesson can do this.",
+        ),
+        Transition(
+            "release_unavailable",
+            sources=(S.HELD,),
+            target=S.REMOVED,
+            may=(teacher_owner,),
+            verb="removed from the basket",
+            refused="Only the teacher of this lesson can do this.",
+        ),
     )
 }
 del S

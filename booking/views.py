@@ -6,7 +6,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,8 +18,16 @@ from accounts import roles
 from accounts.zones import format_local, zone_of
 from site_config.money import format_cents
 
-from .exceptions import BookingError, HoldLimitReached
-from .forms import CancelForm, HoldForm, TeacherMessageForm, TimeOffFormSet, WindowFormSet
+from .exceptions import AvailabilityConflict, BookingError, HoldLimitReached
+from .forms import (
+    CancelForm,
+    HoldForm,
+    TeacherMessageForm,
+    TimeOffFormSet,
+    WindowFormSet,
+    error_summary,
+    with_blank_row,
+)
 from .models import (
     AvailabilityWindow,
     Booking,
@@ -32,7 +39,13 @@ from .models import (
 from .notifications import feed_for, feed_url
 from .permissions import student_required, teacher_required
 from .selectors import active_teachers
-from .services import cancellation_terms, hold_slot, lesson_price_cents
+from .services import (
+    cancellation_terms,
+    describe_unavailable,
+    hold_slot,
+    lesson_price_cents,
+    save_availability,
+)
 from .slots import available_slots, next_free_slots, week_bounds
 
 
@@ -341,51 +354,101 @@ def decline(request, pk):
 
 @teacher_required
 def availability(request):
-    """Weekly windows and time off, in the teacher's own zone."""
+    """Weekly windows (a list per weekday) and time off, in the teacher's own zone.
+
+    A POST saves both (``save_availability``). When the change takes booked lessons out of
+    the teacher's availability, nothing is saved yet: the page lists them above the form
+    (still holding what was typed) with a form that posts the same change back, confirmed.
+    The "Add" buttons post too (they work without JavaScript): the page comes back with
+    what was typed and one more blank row, and nothing is saved.
+    """
     teacher = request.user
-    windows = AvailabilityWindow.objects.filter(teacher=teacher)
-    time_off = TimeOff.objects.filter(teacher=teacher)
-    if request.method == "POST":
-        window_formset = WindowFormSet(request.POST, prefix="windows")
-        time_off_formset = TimeOffFormSet(request.POST, prefix="timeoff")
-        if window_formset.is_valid() and time_off_formset.is_valid():
-            with transaction.atomic():
-                windows.delete()
-                AvailabilityWindow.objects.bulk_create(
-                    AvailabilityWindow(teacher=teacher, weekday=d, start_time=s, end_time=e)
-                    for d, s, e in window_formset.windows()
-                )
-                time_off.delete()
-                TimeOff.objects.bulk_create(
-                    TimeOff(teacher=teacher, start_date=start, end_date=end, note=note)
-                    for start, end, note in time_off_formset.ranges()
-                )
-            messages.success(request, "Your availability is saved.")
-            return redirect("booking:availability")
-    else:
-        window_formset = WindowFormSet(
-            prefix="windows",
-            initial=[
-                {"weekday": w.weekday, "start_time": w.start_time, "end_time": w.end_time}
-                for w in windows
-            ],
-        )
+    if request.method != "POST":
+        windows = AvailabilityWindow.objects.filter(teacher=teacher)
+        window_formset = WindowFormSet(prefix="windows", initial=WindowFormSet.rows_for(windows))
         time_off_formset = TimeOffFormSet(
             prefix="timeoff",
             initial=[
                 {"start_date": t.start_date, "end_date": t.end_date, "note": t.note}
-                for t in time_off
+                for t in TimeOff.objects.filter(teacher=teacher)
             ],
         )
+        return _availability_page(request, window_formset, time_off_formset)
+
+    data = request.POST
+    adding = "add_row" in data
+    if adding:
+        data = with_blank_row(data, data["add_row"]) or data
+    window_formset = WindowFormSet(data, prefix="windows")
+    time_off_formset = TimeOffFormSet(data, prefix="timeoff")
+    if adding:
+        return _availability_page(request, window_formset, time_off_formset)
+    if not (window_formset.is_valid() and time_off_formset.is_valid()):
+        return _availability_page(request, window_formset, time_off_formset, status=400)
+    try:
+        settled = save_availability(
+            teacher,
+            window_formset.windows(),
+            time_off_formset.ranges(),
+            settle=_confirmed_ids(data.get("confirm_decline", "")),
+        )
+    except AvailabilityConflict as conflict:
+        return _availability_page(
+            request,
+            window_formset,
+            time_off_formset,
+            conflicts=describe_unavailable(conflict.lessons, teacher),
+        )
+    messages.success(request, _saved_message(settled))
+    return redirect("booking:availability")
+
+
+# What the "Confirm and decline" form must not carry back: its own fields.
+NOT_CARRIED = {"csrfmiddlewaretoken", "confirm_decline", "add_row"}
+
+
+def _confirmed_ids(value):
+    """The lesson ids the teacher confirmed ("12,15"); anything else is ignored."""
+    return {int(part) for part in value.split(",") if part.strip().isdigit()}
+
+
+def _saved_message(settled):
+    declined = sum(booking.status == BookingStatus.DECLINED for booking in settled)
+    released = len(settled) - declined
+    message = "Your availability is saved."
+    if declined:
+        lessons = "1 lesson" if declined == 1 else f"{declined} lessons"
+        message += f" {lessons} declined: students are refunded in full and told by email."
+    if released:
+        holds = "1 lesson" if released == 1 else f"{released} lessons"
+        message += f" {holds} released from students' baskets."
+    return message
+
+
+def _availability_page(request, window_formset, time_off_formset, *, status=200, conflicts=()):
+    """The editor; with ``conflicts``, first the lessons the submitted change would settle
+    and a form that posts the same change back, confirmed."""
+    carried = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in NOT_CARRIED
+        for value in values
+    ]
     return render(
         request,
         "booking/availability.html",
         {
             "window_formset": window_formset,
             "time_off_formset": time_off_formset,
-            "zone_name": zone_of(teacher).key,
+            "error_summary": error_summary(window_formset, time_off_formset)
+            if window_formset.is_bound
+            else [],
+            "conflicts": conflicts,
+            "confirm_ids": ",".join(str(lesson.booking.pk) for lesson in conflicts),
+            "carried": carried if conflicts else [],
+            "zone_name": zone_of(request.user).key,
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 

@@ -16,7 +16,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 STATIC = REPO / "static"
 CSS_BUDGET_BYTES = 40 * 1024
-JS_BUDGET_BYTES = 15 * 1024
+# The availability editor's week grid (static/js/availability.js, about 11 KB, loaded on that
+# teacher page only) is most of the JavaScript.
+JS_BUDGET_BYTES = 24 * 1024
 STRIPE_JS = "https://js.stripe.com/"
 
 

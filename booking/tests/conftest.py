@@ -37,6 +37,30 @@ def make_booking(teacher, student, start, *, minutes=60, status=BookingStatus.CO
     )
 
 
+def availability_data(windows=(), time_off=()):
+    """The availability form's fields: windows (weekday, "HH:MM", "HH:MM"), time off
+    (first day, last day, note)."""
+    data = {
+        "windows-TOTAL_FORMS": str(len(windows)),
+        "windows-INITIAL_FORMS": "0",
+        "timeoff-TOTAL_FORMS": str(len(time_off)),
+        "timeoff-INITIAL_FORMS": "0",
+    }
+    for i, (day, start, end) in enumerate(windows):
+        data |= {
+            f"windows-{i}-weekday": str(day),
+            f"windows-{i}-start_time": start,
+            f"windows-{i}-end_time": end,
+        }
+    for i, (first, last, note) in enumerate(time_off):
+        data |= {
+            f"timeoff-{i}-start_date": first.isoformat(),
+            f"timeoff-{i}-end_date": last.isoformat(),
+            f"timeoff-{i}-note": note,
+        }
+    return data
+
+
 @pytest.fixture
 def site_settings(db):
     from wagtail.models import Site

@@ -35,6 +35,7 @@ DASHBOARD_PAGES = [
     (DEMO_STUDENT, "/orders/"),
     (DEMO_STUDENT, "/profile/"),
     (DEMO_STUDENT, "/profile/edit/"),
+    (DEMO_STUDENT, "/profile/finish/"),
     (DEMO_STUDENT, "/comments/new/"),
     (DEMO_TEACHER, "/teacher/"),
     (DEMO_TEACHER, "/teacher/availability/"),
