@@ -4,18 +4,42 @@ These helpers are the one place that answers "what may this user do?"; views, te
 other apps ask them instead of looking at groups directly.
 """
 
+from django.db.models import Exists, OuterRef
+
 STUDENTS = "Students"
 TEACHERS = "Teachers"
 EDITORS = "Editors"
 ALL_GROUPS = (STUDENTS, TEACHERS, EDITORS)
 
+# The annotations ``with_role_groups`` adds: one boolean per role group.
+_MEMBER_OF = {name: f"is_member_of_{name.lower()}" for name in ALL_GROUPS}
+
+
+def with_role_groups(users):
+    """``users`` (a queryset of the user model) annotated with their membership of each role
+    group, in the same query (``EXISTS`` subqueries), so the role checks below cost no query
+    for a user loaded this way (the logged-in user of every request: accounts.backends)."""
+    memberships = users.model.groups.through.objects.filter(user_id=OuterRef("pk"))
+    return users.annotate(
+        **{
+            annotation: Exists(memberships.filter(group__name=name))
+            for name, annotation in _MEMBER_OF.items()
+        }
+    )
+
 
 def _group_names(user):
+    """The role groups ``user`` is in, read once per user object."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     cached = getattr(user, "_role_group_names", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
+        if all(hasattr(user, annotation) for annotation in _MEMBER_OF.values()):
+            cached = frozenset(
+                name for name, annotation in _MEMBER_OF.items() if getattr(user, annotation)
+            )
+        else:
+            cached = frozenset(user.groups.values_list("name", flat=True))
         user._role_group_names = cached
     return cached
 
@@ -57,6 +81,8 @@ def add_to_group(user, group_name):
     group, _ = Group.objects.get_or_create(name=group_name)
     user.groups.add(group)
     user._role_group_names = None
+    for annotation in _MEMBER_OF.values():  # stale now: the next check asks the database
+        user.__dict__.pop(annotation, None)
 
 
 # What editors may do in the Wagtail admin, in one table. Bookings, orders and teachers are

@@ -12,12 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
-from wagtail.models import Site
 
 from accounts import roles
 from accounts.zones import format_local, zone_of
 from site_config.money import format_cents
 
+from . import selectors
 from .exceptions import AvailabilityConflict, BookingError, HoldLimitReached
 from .forms import (
     CancelForm,
@@ -31,14 +31,13 @@ from .forms import (
 from .models import (
     AvailabilityWindow,
     Booking,
-    BookingSettings,
     BookingStatus,
     CalendarToken,
     TimeOff,
 )
 from .notifications import feed_for, feed_url
 from .permissions import student_required, teacher_required
-from .selectors import active_teachers
+from .selectors import active_teachers, student_lessons, teacher_lessons
 from .services import (
     cancellation_terms,
     describe_unavailable,
@@ -50,10 +49,8 @@ from .slots import available_slots, next_free_slots, week_bounds
 
 
 def _booking_settings(request):
-    """The booking settings of the request's site (Wagtail keeps them for the request)."""
-    if Site.find_for_request(request) is None:
-        return BookingSettings.current()
-    return BookingSettings.for_request(request)
+    """The booking settings of the request's site (booking.selectors.booking_settings)."""
+    return selectors.booking_settings(request)
 
 
 def after_hold_url():
@@ -195,7 +192,7 @@ def my_bookings(request):
     now = timezone.now()
     booking_settings = _booking_settings(request)
     # The review joined, so ``{% review_link %}`` costs no query per lesson.
-    lessons = Booking.objects.for_student(request.user).with_people().select_related("review")
+    lessons = student_lessons(request.user)
     held_lapsed = Q(status=BookingStatus.HELD, hold_expires_at__lte=now)
     open_statuses = (BookingStatus.HELD, BookingStatus.PAID, BookingStatus.CONFIRMED)
     upcoming = list(lessons.filter(status__in=open_statuses, end__gt=now).exclude(held_lapsed))
@@ -281,10 +278,8 @@ def teacher_dashboard(request):
     """The teacher's lessons: paid ones awaiting a decision first, then upcoming, then one
     page of past and closed ones (``?page=`` for older)."""
     now = timezone.now()
-    lessons = (
-        Booking.objects.for_teacher(request.user)
-        .exclude(status__in=(BookingStatus.HELD, BookingStatus.EXPIRED, BookingStatus.REMOVED))
-        .with_people()
+    lessons = teacher_lessons(request.user).exclude(
+        status__in=(BookingStatus.HELD, BookingStatus.EXPIRED, BookingStatus.REMOVED)
     )
     decide = Q(status=BookingStatus.PAID)
     coming = Q(status=BookingStatus.CONFIRMED, end__gt=now)

@@ -7,6 +7,8 @@ content, then the site settings.
 from django.templatetags.static import static
 from django.utils.html import strip_tags
 
+from site_config import page_cache
+
 from .models.site_settings import DEFAULT_BRAND_NAME, DEFAULT_META_DESCRIPTION, SiteSettings
 
 SHARE_IMAGE_FILTER = "fill-1200x630|format-jpeg"
@@ -29,15 +31,17 @@ def page_title(page, brand):
 
 
 def page_description(page, settings):
+    """The page's own description; without one (or without a page), the site's default from
+    ``settings`` (``""`` when ``settings`` is ``None``: the caller has the site's)."""
     if page is not None:
         if page.search_description:
             return page.search_description
         intro = getattr(page, "intro", "")
         if intro:
             return " ".join(strip_tags(str(intro)).split())[:300]
-    if settings is not None and settings.default_meta_description:
-        return settings.default_meta_description
-    return DEFAULT_META_DESCRIPTION
+    if settings is None:
+        return ""
+    return settings.default_meta_description or DEFAULT_META_DESCRIPTION
 
 
 def share_image(page, settings):
@@ -64,9 +68,42 @@ def build_seo(request, page=None):
     return memo[key]
 
 
-def _build_seo(request, page):
+def site_seo(request):
+    """What every page's metadata takes from the site settings: the brand, the default
+    description and share image, the organisation's JSON-LD. The same for every page and user
+    of a site, so kept until content changes (``page_cache.remember``: saving the site
+    settings, an image or a site is a purge): a page costs no query for it."""
+    return page_cache.remember(request, "site-seo", lambda: _site_seo(request))
+
+
+def _site_seo(request):
     settings = site_settings_for(request)
     brand = (settings.brand_name if settings else "") or DEFAULT_BRAND_NAME
+    home_url = request.build_absolute_uri("/") if request else "/"
+    return {
+        "brand": brand,
+        "description": (settings.default_meta_description if settings else "")
+        or DEFAULT_META_DESCRIPTION,
+        "image": _image_data(request, settings.default_share_image if settings else None),
+        "organization": organization_data(settings, brand, home_url, request),
+    }
+
+
+def _image_data(request, image):
+    if image is None:
+        return None
+    rendition = image.get_rendition(SHARE_IMAGE_FILTER)
+    return {
+        "url": request.build_absolute_uri(rendition.url) if request else rendition.url,
+        "width": rendition.width,
+        "height": rendition.height,
+        "alt": image.default_alt_text,
+    }
+
+
+def _build_seo(request, page):
+    site = site_seo(request)
+    brand = site["brand"]
     if page is not None and request is not None:
         canonical = page.get_full_url(request)
     elif request is not None:
@@ -77,22 +114,13 @@ def _build_seo(request, page):
         "brand": brand,
         "title": page_title(page, brand),
         "og_title": (page.seo_title or page.title) if page is not None else brand,
-        "description": page_description(page, settings),
+        "description": page_description(page, None) or site["description"],
         "canonical": canonical,
         "og_type": "article" if getattr(page, "date", None) else "website",
-        "image": None,
     }
-    image = share_image(page, settings)
-    if image is not None:
-        rendition = image.get_rendition(SHARE_IMAGE_FILTER)
-        seo["image"] = {
-            "url": request.build_absolute_uri(rendition.url) if request else rendition.url,
-            "width": rendition.width,
-            "height": rendition.height,
-            "alt": image.default_alt_text,
-        }
-    home_url = request.build_absolute_uri("/") if request else "/"
-    seo["organization"] = organization_data(settings, brand, home_url, request)
+    image = share_image(page, None)
+    seo["image"] = _image_data(request, image) if image is not None else site["image"]
+    seo["organization"] = site["organization"]
     seo["blog_posting"] = blog_posting_data(page, seo) if seo["og_type"] == "article" else None
     return seo
 

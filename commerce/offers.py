@@ -6,11 +6,11 @@ flight ("paying") and open orders prepared for payment whose claim has not lapse
 ``commerce.services.prepare_checkout`` with the offers locked (``lock_limited_offers``).
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Offer, OfferRedemption, Order, OrderStatus
+from .models import PLACED_STATUSES, Offer, OfferRedemption, Order, OrderStatus
 
 
 def running_q(now):
@@ -64,7 +64,8 @@ def offers_for_pricing(student=None, now=None, promo_code=""):
     entered whatever its dates (so a code that cannot be used gets its message), each with
     ``redemption_total`` (redemptions plus other orders' claims; the student's own open
     order is the one being priced, so it never counts against itself) and
-    ``redemption_by_student`` (the student's redemptions plus their orders being paid).
+    ``redemption_by_student`` (the student's redemptions plus their orders being paid), and
+    ``student_has_placed_order`` (whether a first-order-only offer is out of reach).
     One query; the codes of other offers, however many have been issued, are not read.
     """
     now = now or timezone.now()
@@ -82,7 +83,11 @@ def offers_for_pricing(student=None, now=None, promo_code=""):
                 Order.objects.filter(
                     offer=OuterRef("pk"), student=student, status=OrderStatus.PAYING
                 )
-            )
+            ),
+            # For first-order-only offers (``price_basket``), in the same query.
+            student_has_placed_order=Exists(
+                Order.objects.filter(student=student, status__in=PLACED_STATUSES)
+            ),
         )
     return list(queryset)
 

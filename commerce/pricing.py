@@ -15,8 +15,8 @@ Rules (the docstrings below are the specification):
 
 Offers may carry annotations made by ``commerce.offers.offers_for_pricing``:
 ``redemption_total`` and ``redemption_by_student`` (redemptions plus claims of orders being
-paid); a ``first_order`` flag can be passed
-(or is looked up once when a first-order-only offer needs it).
+paid) and ``student_has_placed_order``; a ``first_order`` flag can be passed (or is read from
+that annotation, or looked up once, when a first-order-only offer needs it).
 """
 
 from dataclasses import dataclass
@@ -140,6 +140,16 @@ def _is_first_order(student):
     return not Order.objects.filter(student=student, status__in=PLACED_STATUSES).exists()
 
 
+def _first_order(student, offers):
+    """``_is_first_order``, from the offers' ``student_has_placed_order`` annotation when
+    ``offers_for_pricing`` made them (no extra query), else from the database."""
+    for offer in offers:
+        placed = getattr(offer, "student_has_placed_order", None)
+        if placed is not None:
+            return not placed
+    return _is_first_order(student)
+
+
 def price_basket(items, offers, *, student=None, promo_code=None, now=None, first_order=None):
     """Price a basket: subtotal, the one offer applied, discount and total, per line.
 
@@ -154,7 +164,7 @@ def price_basket(items, offers, *, student=None, promo_code=None, now=None, firs
 
     if first_order is None:
         needs_lookup = student is not None and any(o.first_order_only for o in offers)
-        first_order = _is_first_order(student) if needs_lookup else student is None
+        first_order = _first_order(student, offers) if needs_lookup else student is None
 
     chosen, chosen_discounts, message, code_status = None, [0] * len(prices), "", ""
     if code:

@@ -70,9 +70,16 @@ def basket_bookings(student, now=None):
     )
 
 
-def paying_orders(student):
-    """The student's orders whose payment is in flight, oldest first."""
-    return Order.objects.filter(student=student, status=OrderStatus.PAYING).order_by("pk")
+def basket_orders(student):
+    """The basket's orders in one query: ``(open order or None, [orders being paid, oldest
+    first])``."""
+    orders = list(
+        Order.objects.filter(
+            student=student, status__in=(OrderStatus.OPEN, OrderStatus.PAYING)
+        ).order_by("pk")
+    )
+    open_order = next((o for o in orders if o.status == OrderStatus.OPEN), None)
+    return open_order, [o for o in orders if o.status == OrderStatus.PAYING]
 
 
 def price_for(student, bookings, promo_code="", now=None):

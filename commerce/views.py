@@ -47,17 +47,13 @@ def _frozen_message(order):
     )
 
 
-def _open_order(user):
-    return Order.objects.filter(student=user, status=OrderStatus.OPEN).first()
-
-
 @login_required
 def basket(request):
     """The basket: held lessons priced live from the database, offer and total."""
     bookings = list(services.basket_bookings(request.user))
     code = request.session.get(PROMO_SESSION_KEY, "")
     price = services.price_for(request.user, bookings, code) if bookings else None
-    open_order = _open_order(request.user)
+    open_order, paying_orders = services.basket_orders(request.user)
     return render(
         request,
         "commerce/basket.html",
@@ -66,7 +62,7 @@ def basket(request):
             "code": code,
             "code_form": PromoCodeForm(initial={"code": code}),
             "failure_reason": open_order.failure_reason if open_order else "",
-            "paying_orders": list(services.paying_orders(request.user)),
+            "paying_orders": paying_orders,
         },
     )
 

@@ -30,6 +30,12 @@ The rules, pinned by tests/test_page_cache.py:
   ``purge_after_bulk_change(Model)``. Entries also expire after ``PAGE_CACHE_SECONDS``.
 - Shared template fragments (the footer) are cached with ``{% cache %}`` keyed by the same
   generation (``{% content_generation %}``), so an edit shows on the next request.
+- Shared values every page needs and every user of a site sees the same (the booking and site
+  settings rows, the site-wide SEO data) are kept the same way: ``remember(request, name,
+  compute)`` stores ``compute()`` under (generation, site address, name). Saving a site or a
+  settings row is a purge (``PURGING_MODELS``), so a logged-in page costs no query for them
+  and still shows an edit on the next request. The generation itself is read once per
+  request (``generation_for``).
 - Redis unreachable: django-redis ignores the error (``DJANGO_REDIS_IGNORE_EXCEPTIONS``), a
   lookup is a miss and the page renders.
 - Served responses carry ``X-Page-Cache: hit`` (or ``miss``/``skip``). Anonymous cacheable
@@ -108,6 +114,47 @@ def current_generation():
         cache.add(GENERATION_KEY, 1, timeout=None)
         generation = cache.get(GENERATION_KEY, 1)
     return generation
+
+
+# Where a request keeps what it has read once (our own attribute; Django defines no such name).
+_REQUEST_MEMO = "_petit_shared_values"
+SHARED_VALUES_SECONDS = 3600
+
+
+def _memo(request):
+    return request.__dict__.setdefault(_REQUEST_MEMO, {})
+
+
+def generation_for(request):
+    """``current_generation()``, read from the cache once per request (``None``: no request)."""
+    if request is None:
+        return current_generation()
+    memo = _memo(request)
+    if "generation" not in memo:
+        memo["generation"] = current_generation()
+    return memo["generation"]
+
+
+def remember(request, name, compute):
+    """``compute()``, shared by every request to the same site address until content changes.
+
+    For values that are the same for every user of a site and change only through models in
+    ``PURGING_MODELS`` (settings rows, the site-wide SEO data): kept in the cache under the
+    content generation and the request's scheme and host, and once per request. Without a
+    request, ``compute()`` runs every time. ``compute`` must return something picklable (a
+    model instance without a request attached, a dict), never ``None``.
+    """
+    if request is None:
+        return compute()
+    memo = _memo(request)
+    if name not in memo:
+        key = f"shared:{generation_for(request)}:{request.scheme}://{request.get_host()}:{name}"
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, timeout=SHARED_VALUES_SECONDS)
+        memo[name] = value
+    return memo[name]
 
 
 def purge():

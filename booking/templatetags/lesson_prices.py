@@ -7,27 +7,20 @@ The teacher page (accounts) shows the price through this tag, so the one price r
 """
 
 from django import template
-from wagtail.models import Site
 
 from site_config.money import format_cents
 
 from ..finder.services import cheapest_lesson_price_cents
-from ..models import BookingSettings
+from ..selectors import booking_settings
 from ..services import lesson_price_cents
 
 register = template.Library()
 
 
-def _request_settings(request):
-    if request is not None and Site.find_for_request(request) is not None:
-        return BookingSettings.for_request(request)
-    return None
-
-
 @register.simple_tag(takes_context=True)
 def lesson_price(context, teacher):
     """``€18.00``: the teacher's own price if set, else the request's site lesson price."""
-    return format_cents(lesson_price_cents(teacher, _request_settings(context.get("request"))))
+    return format_cents(lesson_price_cents(teacher, booking_settings(context.get("request"))))
 
 
 @register.simple_tag(takes_context=True)
@@ -37,7 +30,7 @@ def cheapest_lesson_price(context):
     request = context.get("request")
     found = getattr(request, "booking_cheapest_lesson_price", None)
     if found is None:
-        found = format_cents(cheapest_lesson_price_cents(_request_settings(request)))
+        found = format_cents(cheapest_lesson_price_cents(booking_settings(request)))
         if request is not None:
             request.booking_cheapest_lesson_price = found
     return found

@@ -57,9 +57,9 @@ def contact_page_url(context):
     return contact.get_url(request) if contact else ""
 
 
-@register.simple_tag
-def content_generation():
+@register.simple_tag(takes_context=True)
+def content_generation(context):
     """The page cache's generation: a ``{% cache %}`` key part that changes whenever what
     visitors see changes (site_config.page_cache purges), so a cached fragment shows an edit
-    on the next request."""
-    return page_cache.current_generation()
+    on the next request. Read once per request."""
+    return page_cache.generation_for(context.get("request"))
