@@ -90,7 +90,10 @@ PURGING_MODELS = frozenset(
         "cms_pages.sitesettings",  # brand, footer links, contact email, social links
         "booking.bookingsettings",  # the lesson price on teacher pages
         "accounts.user",  # a teacher's activity (not a login: see USER_LOGIN_FIELDS)
-        "accounts.profile",  # teachers' names, photos, bios, prices, slugs
+        "accounts.profile",  # teachers' names, photos, bios, prices, slugs, levels
+        "accounts.specialty",  # teachers' specialties (/teachers/ filters on them)
+        "booking.availabilitywindow",  # teachers' next free times, "cannot be booked"
+        "booking.timeoff",
         "commerce.offer",  # the offers block
         "cms_pages.comment",  # testimonials (only approved ones show)
         "booking.lessonreview",  # lesson reviews on teacher pages
@@ -194,9 +197,12 @@ def _on_model_change(sender, raw=False, update_fields=None, **kwargs):
     purge_now_and_on_commit()
 
 
-def _on_groups_change(sender, action, **kwargs):
-    """A user joining or leaving the Teachers group appears on or leaves the teachers' list."""
-    if action in ("post_add", "post_remove", "post_clear"):
+def _on_relation_change(sender, instance, action, **kwargs):
+    """A many-to-many change of a row visitors see: a user joining or leaving the Teachers
+    group (appears on or leaves the teachers' list), a teacher's specialties."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if sender is get_user_model().groups.through or purges(type(instance)):
         purge_now_and_on_commit()
 
 
@@ -212,9 +218,8 @@ def connect_signals():
     # Any sender: a proxy (accounts.Teacher) sends signals as itself, not as its table's model.
     post_save.connect(_on_model_change, dispatch_uid="page_cache:save")
     post_delete.connect(_on_model_change, dispatch_uid="page_cache:delete")
-    m2m_changed.connect(
-        _on_groups_change, sender=get_user_model().groups.through, dispatch_uid="page_cache:groups"
-    )
+    # Any relation: the handler purges when the changed row's model is listed.
+    m2m_changed.connect(_on_relation_change, dispatch_uid="page_cache:relations")
     page_published.connect(_on_page_change, dispatch_uid="page_cache:published")
     page_unpublished.connect(_on_page_change, dispatch_uid="page_cache:unpublished")
     post_page_move.connect(_on_page_change, dispatch_uid="page_cache:moved")

@@ -248,6 +248,23 @@ def test_a_teacher_leaving_the_group_disappears_from_the_cached_list(client, hom
     assert teacher.profile.display_name not in client.get("/teachers/").content.decode()
 
 
+def test_a_teachers_specialties_and_free_times_show_on_the_cached_list(client, home, teacher):
+    from datetime import time
+
+    from accounts.models import Specialty
+    from booking.models import AvailabilityWindow
+
+    cached(client, "/teachers/")
+    assert "cannot be booked right now" in client.get("/teachers/").content.decode()
+    AvailabilityWindow.objects.create(
+        teacher=teacher, weekday=0, start_time=time(9), end_time=time(12)
+    )
+    assert "cannot be booked right now" not in client.get("/teachers/").content.decode()
+    assert client.get("/teachers/")["X-Page-Cache"] == "hit"
+    teacher.profile.specialties.add(Specialty.objects.create(name="Grammar without tears"))
+    assert "Grammar without tears" in client.get("/teachers/").content.decode()
+
+
 def test_a_login_does_not_purge_the_cache(client, about, student, password):
     cached(client, "/about/")
     student.set_password(password)
@@ -263,10 +280,10 @@ def test_only_listed_models_purge(about, student, teacher):
     assert "booking.bookingsettings" in page_cache.PURGING_MODELS
     assert "accounts.profile" in page_cache.PURGING_MODELS
     generation = page_cache.current_generation()
-    from booking.models import Booking  # bookings never show on anonymous pages
+    from booking.models import Booking, CalendarToken  # never shown on anonymous pages
 
     Booking.objects.filter(pk=-1).delete()
-    teacher.availability_windows.create(weekday=0, start_time="09:00", end_time="10:00")
+    CalendarToken.regenerate(teacher)
     assert page_cache.current_generation() == generation
     page_cache.purge_after_bulk_change(ContentPage)  # pages purge through page signals only
     assert page_cache.current_generation() == generation
