@@ -1,4 +1,5 @@
-"""Demo users: an admin, an editor, four teachers with generated portraits, one student."""
+"""Demo users: an admin, an editor, four teachers with generated portraits, specialties and
+levels taught, one student; and the teacher specialties editors manage."""
 
 import io
 
@@ -8,16 +9,27 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw, ImageFont
 
 from . import roles
+from .models import Specialty
 from .uploads import process_photo
 
 DEMO_PASSWORD = "petit-talk-demo"  # noqa: S105 - printed for local demo use only
 STUDENT_EMAIL = "student@petittalk.example"
+
+SPECIALTIES = [
+    ("conversation", "Conversation", "Speak from the first lesson: everyday topics, real talk."),
+    ("exam-prep", "Exam preparation (DELF/DALF)", "Practice papers and mock orals."),
+    ("business", "Business French", "Meetings, emails, presentations and interviews."),
+    ("beginners", "Beginners", "Your first words and sentences, with a good accent."),
+    ("grammar", "Grammar", "Clear explanations and plenty of practice."),
+]
 
 TEACHERS = [
     {
         "email": "camille@petittalk.example",
         "display_name": "Camille Martin",
         "slug": "camille-martin",
+        "specialties": ["conversation", "beginners"],
+        "levels": ("A1", "C1"),
         "colour": (196, 78, 82),
         "languages": "French, English, Spanish",
         "bio": (
@@ -33,6 +45,8 @@ TEACHERS = [
         "email": "julien@petittalk.example",
         "display_name": "Julien Bernard",
         "slug": "julien-bernard",
+        "specialties": ["grammar", "conversation"],
+        "levels": ("A2", "C2"),
         "colour": (59, 110, 165),
         "languages": "French, English, German",
         "bio": (
@@ -49,6 +63,8 @@ TEACHERS = [
         "email": "lea@petittalk.example",
         "display_name": "Léa Dubois",
         "slug": "lea-dubois",
+        "specialties": ["exam-prep", "beginners"],
+        "levels": ("A1", "C2"),
         "colour": (76, 140, 95),
         "languages": "French, English, Italian",
         "bio": (
@@ -64,6 +80,8 @@ TEACHERS = [
         "email": "antoine@petittalk.example",
         "display_name": "Antoine Moreau",
         "slug": "antoine-moreau",
+        "specialties": ["business", "conversation"],
+        "levels": ("B1", "C2"),
         "colour": (138, 96, 160),
         "languages": "French, English",
         "bio": (
@@ -141,14 +159,25 @@ def ensure_teacher(spec):
     }
     values["timezone"] = "Europe/Paris"
     values["price_override_cents"] = spec.get("price_override_cents")
+    values["lowest_level_taught"], values["highest_level_taught"] = spec["levels"]
     _update_profile(profile, values)
+    if not profile.specialties.exists():
+        profile.specialties.set(Specialty.objects.filter(slug__in=spec["specialties"]))
     if not profile.photo:
         profile.photo = process_photo(portrait(spec["display_name"], spec["colour"]))
         profile.save(update_fields=["photo"])
     return user
 
 
+def ensure_specialties():
+    for slug, name, description in SPECIALTIES:
+        Specialty.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description}
+        )
+
+
 def load(log):
+    ensure_specialties()
     ensure_user("admin@petittalk.example", display_name="Admin", superuser=True)
     ensure_user("editor@petittalk.example", display_name="Eddie Editor", group=roles.EDITORS)
     for spec in TEACHERS:

@@ -1,17 +1,16 @@
-"""Demo content for booking (idempotent): teachers' availability and a few demo bookings."""
+"""Demo content for booking (idempotent): the teachers' weekly availability.
 
-from datetime import time, timedelta
+The demo student's lessons are made by ``commerce.demo``: they are booked and paid through
+the basket and checkout, so each paid lesson has its order."""
+
+from datetime import time
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from accounts import roles
 
-from .models import AvailabilityWindow, Booking, BookingStatus
-from .services import hold_slot
-from .slots import available_slots
+from .models import AvailabilityWindow
 
-DEMO_STUDENT = "student@petittalk.example"
 WEEKLY_WINDOWS = [(time(9), time(12)), (time(14), time(18))]  # Monday to Friday
 
 
@@ -30,45 +29,4 @@ def load(log):
                 for start, end in WEEKLY_WINDOWS
             )
     log(f"Booking: availability for {len(teachers)} teacher(s).")
-
-    student = User.objects.filter(email__iexact=DEMO_STUDENT).first()
-    if student is None or not teachers or Booking.objects.filter(student=student).exists():
-        return []
-    _demo_bookings(student, teachers)
-    log("Booking: demo bookings in several states for the demo student.")
     return []
-
-
-def _demo_bookings(student, teachers):
-    now = timezone.now()
-    teacher = teachers[0]
-    slots = available_slots(teacher, now, now + timedelta(days=21), viewer=student)
-    # Spread the demo lessons out so each is on a different day.
-    picks = slots[::7][:4]
-    if len(picks) < 4:
-        return
-    held = hold_slot(student, teacher, picks[0], "Practise ordering at a café.")
-    paid = hold_slot(student, teacher, picks[1], "Prepare a job interview in French.")
-    paid.mark_paid()
-    confirmed = hold_slot(student, teacher, picks[2], "Talk about French films.")
-    confirmed.mark_paid()
-    confirmed.confirm(by=teacher, message="À bientôt !")
-    cancelled = hold_slot(student, teacher, picks[3], "Grammar: the subjunctive.")
-    cancelled.mark_paid()
-    cancelled.cancel(by=student, reason="Change of plans.")
-
-    # A finished lesson last week, so "past lessons" and reviews have something to show.
-    start = (now - timedelta(days=7)).replace(minute=0, second=0, microsecond=0)
-    past = Booking.objects.create(
-        teacher=teacher,
-        student=student,
-        start=start,
-        end=start + timedelta(hours=1),
-        status=BookingStatus.HELD,
-        hold_expires_at=now + timedelta(minutes=5),
-        goal="First conversation lesson.",
-        price_cents=held.price_cents,
-    )
-    past.mark_paid()
-    past.confirm(by=teacher)
-    past.complete(now=now)

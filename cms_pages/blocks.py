@@ -74,13 +74,23 @@ class CallToActionBandBlock(blocks.StructBlock):
 
 
 class StaticOfferBlock(blocks.StructBlock):
-    """A fixed offer card written by editors (unlike the live offers from commerce)."""
+    """An offer card written by editors (unlike the live offers from commerce). Its price is
+    the live lesson price unless an editor types one: "from €18.00", the cheapest active
+    teacher's price, "per 60-minute lesson" from the booking settings."""
 
     badge = blocks.CharBlock(required=False, max_length=30, help_text='For example "Popular".')
     heading = blocks.CharBlock(max_length=80)
-    price = blocks.CharBlock(max_length=30, help_text='For example "€18".')
+    price = blocks.CharBlock(
+        required=False,
+        max_length=30,
+        help_text='Leave empty to show the live price: "from" the cheapest teacher\'s '
+        "lesson price, always up to date.",
+    )
     price_note = blocks.CharBlock(
-        required=False, max_length=60, help_text='For example "per 60-minute lesson".'
+        required=False,
+        max_length=60,
+        help_text="Leave empty to show the lesson length from the booking settings "
+        '("per 60-minute lesson").',
     )
     description = blocks.TextBlock(required=False, max_length=300)
     features = blocks.ListBlock(blocks.CharBlock(max_length=100), required=False)

@@ -20,6 +20,8 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
 
+from accounts.demo import TEACHERS
+
 from .models import (
     BlogIndexPage,
     BlogPage,
@@ -156,10 +158,11 @@ def _home_body(hero_image):
         {
             "type": "rich_text",
             "value": (
-                "<h2>How it works</h2><ol><li><b>Choose a teacher</b> who matches your level "
-                "and goals.</li><li><b>Book a 60-minute lesson</b> from their open slots, shown "
-                "in your own time zone.</li><li><b>Meet online</b> and start talking. Your "
-                "teacher confirms every booking and sends the lesson link.</li></ol>"
+                "<h2>How it works</h2><ol><li><b>Choose a teacher</b> by specialty, the "
+                "levels they teach, price and when they are free.</li><li><b>Book a lesson</b> "
+                "from their free times, shown in your own time zone, and pay online.</li><li>"
+                "<b>Your teacher confirms</b> and you get an email with a calendar invitation. "
+                "Free cancellation up to 24 hours before.</li></ol>"
             ),
         },
         {"type": "teacher_carousel", "value": {"heading": "Meet our teachers"}},
@@ -168,13 +171,14 @@ def _home_body(hero_image):
             "value": {
                 "badge": "Most popular",
                 "heading": "One-to-one lesson",
-                "price": "€18",
-                "price_note": "per 60-minute lesson",
-                "description": "A full hour with a native teacher, planned around your goals.",
+                # Empty: the live price ("from" the cheapest teacher) and lesson length.
+                "price": "",
+                "price_note": "",
+                "description": "A live lesson with a native teacher, planned around your goals.",
                 "features": [
-                    "Beginners to advanced (A1 to C2)",
+                    "Teachers for every level, A1 to C2",
                     "Free cancellation up to 24 hours before",
-                    "Lesson notes after every class",
+                    "Times shown in your own time zone",
                 ],
             },
         },
@@ -227,10 +231,11 @@ def _ensure_about_page(home):
                     "value": (
                         "<h2>Our story</h2><p>Petit Talk started in a small Lyon flat where two "
                         "teachers gave lessons over video to friends abroad. The friends told "
-                        "their friends, and today our teachers welcome students from more than "
-                        "thirty countries.</p><h2>How we teach</h2><p>Every lesson is one to one "
-                        "and built around speaking. Your teacher listens, corrects gently and "
-                        "sends notes afterwards so you can review what you learnt.</p>"
+                        "their friends, and our teachers now welcome students from wherever "
+                        "they live, at times shown in their own time zone.</p><h2>How we teach"
+                        "</h2><p>Every lesson is one to one and built around speaking. Your "
+                        "teacher listens, corrects gently and plans the lesson around the goal "
+                        "you give when you book.</p>"
                     ),
                 },
                 {
@@ -269,12 +274,17 @@ def _ensure_contact_page(home):
     _publish(contact)
 
 
+def _teacher_name(slug):
+    """Blog posts are signed by real demo teachers (accounts.demo), by their public name."""
+    return next(spec["display_name"] for spec in TEACHERS if spec["slug"] == slug)
+
+
 BLOG_POSTS = (
     {
         "slug": "ten-phrases-for-your-first-french-conversation",
         "title": "Ten phrases for your first French conversation",
         "date": date(2026, 9, 14),
-        "author": "Camille Laurent",
+        "author": _teacher_name("camille-martin"),
         "intro": "Greetings, small talk and a polite way out: the phrases our teachers hear "
         "students need most in their first lesson.",
         "tags": ["beginners", "speaking"],
@@ -290,7 +300,7 @@ BLOG_POSTS = (
         "slug": "how-to-prepare-for-the-delf-b1",
         "title": "How to prepare for the DELF B1 in three months",
         "date": date(2026, 10, 2),
-        "author": "Julien Moreau",
+        "author": _teacher_name("lea-dubois"),  # she prepares students for the DELF
         "intro": "A week-by-week plan for the four parts of the exam, with the habits that "
         "made the difference for our students.",
         "tags": ["exams", "DELF"],
@@ -305,7 +315,7 @@ BLOG_POSTS = (
         "slug": "learning-french-with-films",
         "title": "Learning French with films: a teacher's shortlist",
         "date": date(2026, 11, 5),
-        "author": "Camille Laurent",
+        "author": _teacher_name("camille-martin"),
         "intro": "Five films that are fun to watch and good for your ear, from easy to "
         "challenging, with tips on using subtitles well.",
         "tags": ["culture", "listening"],

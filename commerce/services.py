@@ -93,6 +93,14 @@ def price_for(student, bookings, promo_code="", now=None):
     )
 
 
+def promo_code_problem(student, code, now=None):
+    """Why the student cannot use this promo code on their basket now (the sentence the
+    basket shows: "This code cannot be used." for an unknown, not yet valid or expired
+    code), or "" when it applies. A code with a problem is not kept in the basket."""
+    price = price_for(student, list(basket_bookings(student, now=now)), code, now=now)
+    return price.message if price.code_rejected else ""
+
+
 # Checkout ----------------------------------------------------------------------------------
 
 

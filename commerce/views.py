@@ -70,7 +70,8 @@ def basket(request):
 @login_required
 @require_POST
 def basket_code(request):
-    """Enter (or, with ``remove``, drop) a promo code; the basket says if it applies.
+    """Enter (or, with ``remove``, drop) a promo code. A code that applies is kept for the
+    basket and checkout; one that cannot be used is not kept, and the basket says why.
 
     At most 10 code attempts per student per 10 minutes (django-ratelimit, counted in the
     shared cache); beyond, a 429 page and the code is not read.
@@ -89,10 +90,16 @@ def basket_code(request):
     ):
         return render(request, "commerce/code_rate_limited.html", status=429)
     form = PromoCodeForm(request.POST)
-    if form.is_valid():
-        request.session[PROMO_SESSION_KEY] = form.cleaned_data["code"]
-    else:
+    if not form.is_valid():
         messages.error(request, "Please enter a promo code.")
+        return redirect("commerce:basket")
+    code = form.cleaned_data["code"]
+    problem = services.promo_code_problem(request.user, code)
+    if problem:
+        # Not kept: the basket keeps the code it had (if any) and says why this one fails.
+        messages.error(request, problem)
+    else:
+        request.session[PROMO_SESSION_KEY] = code
     return redirect("commerce:basket")
 
 

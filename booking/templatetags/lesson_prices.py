@@ -1,6 +1,7 @@
 """``{% lesson_price teacher %}``: a teacher's lesson price as text, for other apps' pages;
 ``{% cheapest_lesson_price %}``: the lowest price of any active teacher ("from €18.00" on
-the home page), so no page states a price the data does not give.
+the home page) and ``{% lesson_minutes %}`` (the lesson length), so no page states a price
+or a length the data does not give.
 
 The teacher page (accounts) shows the price through this tag, so the one price rule
 (``booking.services.lesson_price_cents``) stays in booking and accounts never imports it.
@@ -21,6 +22,13 @@ register = template.Library()
 def lesson_price(context, teacher):
     """``€18.00``: the teacher's own price if set, else the request's site lesson price."""
     return format_cents(lesson_price_cents(teacher, booking_settings(context.get("request"))))
+
+
+@register.simple_tag(takes_context=True)
+def lesson_minutes(context):
+    """How long a lesson lasts, from the request's site booking settings (``60``)."""
+    booking_settings = _request_settings(context.get("request")) or BookingSettings.current()
+    return booking_settings.lesson_minutes
 
 
 @register.simple_tag(takes_context=True)

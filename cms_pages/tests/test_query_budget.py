@@ -21,6 +21,8 @@ def home_body(images, repeat):
                 "type": "static_offer",
                 "value": {"heading": f"Offer {index}", "price": "€18", "features": ["a", "b"]},
             },
+            # No price typed: the live "from" price (the cheapest teacher), read once per page.
+            {"type": "static_offer", "value": {"heading": f"Live {index}", "price": ""}},
         ]
     body += [
         {"type": "teacher_carousel", "value": {"heading": "Teachers"}},

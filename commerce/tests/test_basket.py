@@ -149,3 +149,49 @@ def test_basket_query_count_is_the_same_for_1_and_20_lessons(
     assert "Lessons (20)" in response.content.decode()
     assert len(one.captured_queries) > 0
     assert len(twenty.captured_queries) == len(one.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("code", "fields"),
+    [("NOPE", None), ("OLD", {"ends_at_days": -1}), ("SOON", {"starts_at_days": 3})],
+    ids=["unknown", "expired", "not-started"],
+)
+def test_a_code_that_cannot_be_used_is_not_kept_in_the_basket(
+    client, student, teacher, code, fields
+):
+    from commerce.views import PROMO_SESSION_KEY
+
+    make_held(student, teacher, 1)
+    if fields is not None:
+        now = timezone.now()
+        make_offer(
+            code=code,
+            starts_at=now + timedelta(days=fields.get("starts_at_days", -5)),
+            ends_at=now + timedelta(days=fields["ends_at_days"])
+            if "ends_at_days" in fields
+            else None,
+        )
+    client.force_login(student)
+    response = client.post(reverse("commerce:basket_code"), {"code": code}, follow=True)
+    html = response.content.decode()
+    assert "This code cannot be used." in html
+    assert PROMO_SESSION_KEY not in client.session
+    assert f'value="{code}"' not in html  # the code field is not filled with it
+    assert "Remove code" not in html
+    # The next visit does not bring it back.
+    assert (
+        "This code cannot be used." not in client.get(reverse("commerce:basket")).content.decode()
+    )
+
+
+def test_a_bad_code_leaves_the_code_already_applied(client, student, teacher):
+    from commerce.views import PROMO_SESSION_KEY
+
+    make_held(student, teacher, 1)
+    make_offer(name="Bonjour", code="BONJOUR", value=15)
+    client.force_login(student)
+    client.post(reverse("commerce:basket_code"), {"code": "BONJOUR"})
+    html = client.post(reverse("commerce:basket_code"), {"code": "typo"}, follow=True)
+    assert "This code cannot be used." in html.content.decode()
+    assert client.session[PROMO_SESSION_KEY] == "BONJOUR"
+    assert "€15.30" in html.content.decode()
