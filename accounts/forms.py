@@ -30,6 +30,20 @@ def clean_timezone_name(value):
     return value if value in zoneinfo.available_timezones() else ""
 
 
+class ZoneForm(forms.Form):
+    """The zone switcher: a zone from the profile's list, and the page to go back to."""
+
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        choices=TIMEZONE_CHOICES,
+        error_messages={
+            "required": "Please choose a time zone from the list.",
+            "invalid_choice": "Please choose a time zone from the list.",
+        },
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
 class SignupForm(AllauthSignupForm):
     """allauth's sign-up plus a display name and the browser's time zone; makes a student."""
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("profile/edit/", views.profile_edit, name="profile_edit"),
     path("profile/data/", views.data_export, name="data_export"),
     path("profile/delete/", views.account_delete, name="account_delete"),
+    path("profile/timezone/", views.timezone_switch, name="timezone_switch"),
 ]
