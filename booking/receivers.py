@@ -9,7 +9,7 @@ from accounts.signals import user_erased, user_erasure_preview
 from accounts.zones import format_local
 
 from .models import BookingStatus
-from .notifications import queue_transition_emails
+from .notifications import queue_reschedule_emails, queue_transition_emails
 from .services import lessons_settled_on_erasure, settle_lessons_of_closed_account
 from .signals import booking_transitioned
 from .transitions import EMAILS
@@ -17,8 +17,13 @@ from .transitions import EMAILS
 
 @receiver(booking_transitioned, dispatch_uid="booking_transition_emails")
 def email_on_transition(sender, booking, transition, new_status, note="", **kwargs):
-    """A transition whose table row lists EMAILS tells the people concerned (on commit)."""
-    if EMAILS in transition.effects:
+    """A transition whose table row lists EMAILS tells the people concerned (on commit); a
+    moved lesson gets its own emails, with the old and the new time."""
+    if EMAILS not in transition.effects:
+        return
+    if transition.name == "reschedule":
+        queue_reschedule_emails(booking, kwargs["previous"]["start"])
+    else:
         queue_transition_emails(booking, new_status, note=note)
 
 

@@ -5,7 +5,8 @@ A slot is offered when (all in the teacher's own time zone, wall-clock):
 - the lesson lies inside one of the teacher's windows for that weekday, on that local day;
 - that day is not inside a time-off range;
 - it starts at least the minimum notice after ``now`` and before the horizon ends;
-- it overlaps no booking occupying the teacher's or the viewing student's time.
+- it overlaps no booking occupying the teacher's or the viewing student's time (except the
+  lesson being moved, when a lesson is rescheduled: ``ignore``).
 
 DST: a wall-clock start that does not exist (spring forward) is skipped; one that happens
 twice (fall back) means its first occurrence (``fold=0``). Lesson length is real elapsed time,
@@ -36,17 +37,15 @@ def _minutes(value: time):
     return value.hour * 60 + value.minute
 
 
-def _busy_intervals(teacher, viewer, start, end, now):
+def _busy_intervals(teacher, viewer, start, end, now, ignore=None):
     """Merged, sorted (start, end) intervals already occupied for the teacher or viewer."""
     who = Q(teacher=teacher)
     if viewer is not None and getattr(viewer, "pk", None):
         who |= Q(student=viewer)
-    rows = sorted(
-        Booking.objects.occupying(now)
-        .overlapping(start, end)
-        .filter(who)
-        .values_list("start", "end")
-    )
+    busy = Booking.objects.occupying(now).overlapping(start, end).filter(who)
+    if ignore is not None:
+        busy = busy.exclude(pk=ignore.pk)
+    rows = sorted(busy.values_list("start", "end"))
     merged = []
     for row_start, row_end in rows:
         if merged and row_start <= merged[-1][1]:
@@ -69,11 +68,12 @@ def _time_off_days(teacher, first_day, last_day):
     return days
 
 
-def available_slots(teacher, start, end, *, viewer=None, now=None, settings=None):
+def available_slots(teacher, start, end, *, viewer=None, now=None, settings=None, ignore=None):
     """Start times (aware UTC datetimes, ascending) of free lessons in ``[start, end)``.
 
     ``viewer`` is the student looking (their own bookings also block slots); ``settings``
-    defaults to the site's ``BookingSettings``; ``now`` to the current time.
+    defaults to the site's ``BookingSettings``; ``now`` to the current time; ``ignore`` is a
+    lesson being moved, whose own time does not block the times around it.
     """
     settings = settings or BookingSettings.current()
     now = now or timezone.now()
@@ -96,7 +96,9 @@ def available_slots(teacher, start, end, *, viewer=None, now=None, settings=None
     first_day = earliest.astimezone(zone).date()
     last_day = latest.astimezone(zone).date()
     days_off = _time_off_days(teacher, first_day, last_day)
-    busy_starts, busy_ends = _busy_intervals(teacher, viewer, earliest, latest + lesson, now)
+    busy_starts, busy_ends = _busy_intervals(
+        teacher, viewer, earliest, latest + lesson, now, ignore
+    )
 
     slots = []
     day = first_day
@@ -151,11 +153,18 @@ def _day_slots(midnight, zone, w_start, w_end, grid, lesson, earliest, latest, b
         yield slot
 
 
-def is_available(teacher, start, *, viewer=None, now=None, settings=None):
-    """True if ``start`` is one of the teacher's offered slots for ``viewer``."""
+def is_available(teacher, start, *, viewer=None, now=None, settings=None, ignore=None):
+    """True if ``start`` is one of the teacher's offered slots for ``viewer`` (``ignore``: as
+    in ``available_slots``)."""
     settings = settings or BookingSettings.current()
     return start in available_slots(
-        teacher, start, start + timedelta(minutes=1), viewer=viewer, now=now, settings=settings
+        teacher,
+        start,
+        start + timedelta(minutes=1),
+        viewer=viewer,
+        now=now,
+        settings=settings,
+        ignore=ignore,
     )
 
 
