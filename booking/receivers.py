@@ -1,13 +1,16 @@
-"""Booking's receivers: a transition's emails, and settling lessons when an account goes.
+"""Booking's receivers: a transition's emails, settling lessons when an account goes, and the
+basket hint at login.
 
 Connected in ``BookingConfig.ready()``.
 """
 
+from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 from accounts.signals import user_erased, user_erasure_preview
 from accounts.zones import format_local
 
+from .basket_hint import note_holds_at_login
 from .models import BookingStatus
 from .notifications import queue_reschedule_emails, queue_transition_emails
 from .services import lessons_settled_on_erasure, settle_lessons_of_closed_account
@@ -45,3 +48,10 @@ def lessons_on_erasure_preview(sender, user, now, **kwargs):
 @receiver(user_erased, dispatch_uid="booking_settle_lessons_on_erasure")
 def settle_lessons_on_erasure(sender, user, **kwargs):
     settle_lessons_of_closed_account(user)
+
+
+@receiver(user_logged_in, dispatch_uid="booking_basket_hint_at_login")
+def basket_hint_at_login(sender, request, user, **kwargs):
+    """Lessons held from another session show in the header's basket count from login on."""
+    if request is not None and hasattr(request, "session"):
+        note_holds_at_login(request, user)
