@@ -77,6 +77,12 @@ class ChooseForm(forms.Form):
     goal = forms.CharField(required=False, max_length=1000)
 
 
+class RescheduleForm(forms.Form):
+    """The new time of a lesson being moved (the confirmation step's button)."""
+
+    slot = SlotField()
+
+
 class TeacherMessageForm(forms.Form):
     message = forms.CharField(
         label="Message to the student (optional)",

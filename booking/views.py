@@ -26,6 +26,7 @@ from .forms import (
     CancelForm,
     ChooseForm,
     HoldForm,
+    RescheduleForm,
     TeacherMessageForm,
     TimeOffFormSet,
     WindowFormSet,
@@ -41,7 +42,7 @@ from .models import (
 from .notifications import feed_for, feed_url
 from .permissions import student_required, teacher_required
 from .selectors import active_teachers
-from .services import cancellation_terms, hold_slot, lesson_price_cents
+from .services import cancellation_terms, hold_slot, lesson_price_cents, reschedule_booking
 from .slots import is_available
 from .week_grid import week_grid, week_number
 
@@ -229,6 +230,8 @@ def my_bookings(request):
         booking.can_cancel = booking.student_may_cancel(now, booking_settings)
         deadline = booking.cancellation_deadline(booking_settings)
         booking.cancel_deadline_text = format_local(deadline, request.user)
+        if booking.status in (BookingStatus.PAID, BookingStatus.CONFIRMED):
+            booking.cannot_move = booking.reschedule_refusal(now, booking_settings)
     past = _history_page(lessons.exclude(pk__in=[b.pk for b in upcoming]), _page_number(request))
     token = CalendarToken.objects.filter(user=request.user).first()
     return render(
@@ -285,6 +288,81 @@ def cancel(request, pk):
     else:
         messages.success(request, "Your lesson is cancelled. You will be refunded in full.")
     return redirect("booking:my_bookings")
+
+
+@require_http_methods(["GET", "POST"])
+@student_required
+def reschedule(request, pk):
+    """Move a paid or confirmed lesson: GET shows its current time and the teacher's week grid;
+    a time button (POST ``choose``) asks to confirm the move; confirming (POST ``slot``) moves
+    it (``services.reschedule_booking``) and goes back to My bookings with a message."""
+    booking = get_object_or_404(Booking.objects.with_people(), pk=pk, student=request.user)
+    booking_settings = _booking_settings(request)
+    refusal = booking.reschedule_refusal(booking_settings=booking_settings)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("booking:my_bookings")
+
+    zone, twelve_hour = zone_of(request.user), uses_12_hour_clock(request)
+    choosing = "choose" in request.POST
+    choose_form = ChooseForm(request.POST if choosing else None)
+    form = RescheduleForm(request.POST if request.method == "POST" and not choosing else None)
+    chosen = None
+    if choosing and choose_form.is_valid():
+        moment = choose_form.cleaned_data["choose"]
+        if moment != booking.start and is_available(
+            booking.teacher,
+            moment,
+            viewer=request.user,
+            settings=booking_settings,
+            ignore=booking,
+        ):
+            chosen = _chosen(request, moment, booking_settings)
+        else:
+            choose_form.add_error(None, SLOT_REFUSED)
+    elif form.is_bound and form.is_valid():
+        try:
+            reschedule_booking(booking, form.cleaned_data["slot"], by=request.user)
+        except (BookingError, PermissionDenied) as error:
+            form.add_error(None, str(error))
+            booking.refresh_from_db()
+            if booking.reschedule_refusal(booking_settings=booking_settings):
+                messages.error(request, str(error))
+                return redirect("booking:my_bookings")
+        else:
+            new_time = format_moment(booking.start, zone, twelve_hour=twelve_hour)
+            messages.success(
+                request,
+                f"Your lesson is moved to {new_time}. {booking.teacher.display_name} will "
+                "confirm the new time; nothing more to pay.",
+            )
+            return redirect("booking:my_bookings")
+
+    grid = _grid_for(
+        request,
+        booking.teacher,
+        booking_settings,
+        lambda week: f"?week={week}",
+        selected=chosen["moment"] if chosen else None,
+        ignore=booking,
+    )
+    failed = form.errors or choose_form.errors
+    return render(
+        request,
+        "booking/reschedule.html",
+        {
+            "booking": booking,
+            "current_text": format_moment(booking.start, zone, twelve_hour=twelve_hour),
+            "grid": grid,
+            "grid_action": f"{reverse('booking:reschedule', args=[booking.pk])}?week={grid.week}",
+            "chosen": chosen,
+            "form": form,
+            "choose_form": choose_form,
+            "moves_left": booking_settings.max_reschedules - booking.reschedule_count,
+            "zone_name": zone.key,
+        },
+        status=400 if failed else 200,
+    )
 
 
 @require_POST
