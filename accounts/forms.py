@@ -74,6 +74,19 @@ def check_levels_taught(form, low_name, high_name):
         form.add_error(high_name, LEVELS_ORDER_ERROR)
 
 
+class ZoneForm(forms.Form):
+    """The zone switcher: a zone from the profile's list, and the page to go back to."""
+
+    timezone = TimeZoneField(
+        help_text="",
+        error_messages={
+            "required": "Please choose a time zone from the list.",
+            "invalid_choice": "Please choose a time zone from the list.",
+        },
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
 class SignupForm(AllauthSignupForm):
     """allauth's sign-up plus a display name and a time zone; makes a student.
 

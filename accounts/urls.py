@@ -13,4 +13,5 @@ urlpatterns = [
     path("profile/finish/", views.profile_finish, name="profile_finish"),
     path("profile/data/", views.data_export, name="data_export"),
     path("profile/delete/", views.account_delete, name="account_delete"),
+    path("profile/timezone/", views.timezone_switch, name="timezone_switch"),
 ]

@@ -9,15 +9,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from site_config.json_ld import json_ld
 from site_config.money import format_cents
 
 from . import roles
-from .forms import DeleteAccountForm, FinishProfileForm, ProfileForm
+from .forms import DeleteAccountForm, FinishProfileForm, ProfileForm, ZoneForm
 from .selectors import get_active_teacher, get_student_page, teacher_rating
 from .services import erase_user, erasure_preview, export_user_data
+from .zones import remember_zone
 
 
 def teacher_detail(request, slug):
@@ -182,3 +183,25 @@ def account_delete(request):
         "accounts/account_delete.html",
         {"form": form, "preview": preview, "refund": refund},
     )
+
+
+def _same_site_url(request, url):
+    """``url`` when it stays on this site, else the home page."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return "/"
+
+
+@require_POST
+def timezone_switch(request):
+    """The zone switcher (``accounts/includes/zone_switcher.html``): show times in the chosen
+    zone from now on (``accounts.zones.remember_zone``), then back to the page it was on."""
+    form = ZoneForm(request.POST)
+    if form.is_valid():
+        remember_zone(request, form.cleaned_data["timezone"])
+        messages.success(request, f"Times are now shown in {form.cleaned_data['timezone']}.")
+    else:
+        messages.error(request, "Please choose a time zone from the list.")
+    return redirect(_same_site_url(request, request.POST.get("next", "")))

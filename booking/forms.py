@@ -30,15 +30,37 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
+SLOT_REFUSED = "This time is not available. Please pick another time."
+
+
+class SlotField(forms.CharField):
+    """A lesson time a page offered: an ISO time with a zone between 2000 and 2999, cleaned to
+    UTC. Anything else (tampered, off the calendar) gets one sentence."""
+
+    max_chars = 40  # an ISO time with a zone and microseconds is 32
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {"required": "Please pick a time for your lesson."})
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if len(value) > self.max_chars:
+            raise forms.ValidationError(SLOT_REFUSED)
+        try:
+            moment = datetime.fromisoformat(value)
+            moment = moment.astimezone(UTC) if moment.tzinfo is not None else None
+        except (ValueError, OverflowError):  # not a time, or its UTC is off the calendar
+            moment = None
+        if moment is None or not EARLIEST_SLOT <= moment < LATEST_SLOT:
+            raise forms.ValidationError(SLOT_REFUSED)
+        return moment
+
+
 class HoldForm(forms.Form):
-    """The slot a student picked (an ISO UTC time from the page) and their lesson goal.
+    """The slot a student adds to the basket (an ISO UTC time from the page) and their goal."""
 
-    The slot must be a time with a zone between 2000 and 2999; it comes back in UTC.
-    """
-
-    slot = forms.CharField(
-        error_messages={"required": "Please pick a time for your lesson."}, max_length=40
-    )
+    slot = SlotField()
     goal = forms.CharField(
         label="What would you like to work on?",
         required=False,
@@ -46,15 +68,19 @@ class HoldForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def clean_slot(self):
-        try:
-            value = datetime.fromisoformat(self.cleaned_data["slot"])
-            value = value.astimezone(UTC) if value.tzinfo is not None else None
-        except (ValueError, OverflowError):  # not a time, or its UTC is off the calendar
-            value = None
-        if value is None or not EARLIEST_SLOT <= value < LATEST_SLOT:
-            raise forms.ValidationError("This time is not available. Please pick another time.")
-        return value
+
+class ChooseForm(forms.Form):
+    """A time button of the week grid: the time the student looks at before holding or
+    moving; a goal typed earlier rides along so it is not lost."""
+
+    choose = SlotField(error_messages={"required": SLOT_REFUSED})
+    goal = forms.CharField(required=False, max_length=1000)
+
+
+class RescheduleForm(forms.Form):
+    """The new time of a lesson being moved (the confirmation step's button)."""
+
+    slot = SlotField()
 
 
 class TeacherMessageForm(forms.Form):

@@ -1,5 +1,5 @@
 import secrets
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -52,6 +52,12 @@ class BookingSettings(BaseSiteSetting):
     )
     cancellation_hours = models.PositiveSmallIntegerField(
         "free cancellation until (hours before)", default=24
+    )
+    max_reschedules = models.PositiveSmallIntegerField(
+        "moves per lesson",
+        default=2,
+        help_text="How many times a student may reschedule one paid or confirmed lesson "
+        "(up to the cancellation deadline). 0 turns rescheduling off.",
     )
 
     base_form_class = EurosAdminForm  # the lesson price is typed in euros
@@ -189,6 +195,8 @@ class Booking(models.Model):
     # (a reschedule keeps it). What people are shown is ``video_url``.
     video_room_url = models.URLField("video room", max_length=300, blank=True, editable=False)
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # How many times the lesson was moved to another time (at most max_reschedules).
+    reschedule_count = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -251,6 +259,28 @@ class Booking(models.Model):
     def cancellation_deadline(self, booking_settings=None):
         booking_settings = booking_settings or BookingSettings.current()
         return self.start - timedelta(hours=booking_settings.cancellation_hours)
+
+    def reschedule_refusal(self, now=None, booking_settings=None):
+        """Why the lesson cannot be moved now, as a sentence; "" when it can. Paid and
+        confirmed lessons move up to the cancellation deadline, at most ``max_reschedules``
+        times each."""
+        now = now or timezone.now()
+        booking_settings = booking_settings or BookingSettings.current()
+        if self.status not in TRANSITIONS["reschedule"].sources:
+            return "Only paid or confirmed lessons can be rescheduled."
+        limit = booking_settings.max_reschedules
+        if self.reschedule_count >= limit:
+            if not limit:
+                return "Lessons cannot be rescheduled."
+            times = {1: "once", 2: "twice"}.get(limit, f"{limit} times")
+            return f"Already moved {times}: a lesson can be moved {times} at most."
+        if now > self.cancellation_deadline(booking_settings):
+            hours = booking_settings.cancellation_hours
+            return (
+                f"Too late to reschedule: lessons can be moved up to {hours} hours before "
+                "they start."
+            )
+        return ""
 
     def student_may_cancel(self, now=None, booking_settings=None):
         """Students cancel paid or confirmed lessons up to the cancellation notice before."""
@@ -331,6 +361,43 @@ class Booking(models.Model):
             now=now,
         )
 
+    def reschedule(self, by, start, *, slot_free, now=None):
+        """paid/confirmed → paid at ``start``, keeping the lesson's length and payment: the
+        lesson's student (or an admin) moves it while ``reschedule_refusal`` allows; the
+        teacher confirms the new time; the history notes both times (UTC).
+
+        ``slot_free(locked, start, end, now)`` raises ``SlotUnavailable`` unless the new time
+        is free (``booking.services.reschedule_booking`` passes the slot rules); the database
+        constraint has the last word (``SlotTaken``). Call ``reschedule_booking``, not this.
+        """
+        booking_settings = BookingSettings.current()
+        old_start = self.start
+        end = start + (self.end - self.start)
+
+        def movable(locked, now):
+            if (locked.start, locked.reschedule_count) != (old_start, self.reschedule_count):
+                raise InvalidTransition("This lesson was just changed. Please look at it again.")
+            refusal = locked.reschedule_refusal(now, booking_settings)
+            if refusal:
+                raise InvalidTransition(refusal)
+            slot_free(locked, start, end, now)
+
+        return self._transition(
+            "reschedule",
+            by=by,
+            note=f"Moved from {old_start.astimezone(UTC):%Y-%m-%d %H:%M} UTC "
+            f"to {start.astimezone(UTC):%Y-%m-%d %H:%M} UTC.",
+            check=movable,
+            now=now,
+            changes={
+                "start": start,
+                "end": end,
+                "reschedule_count": self.reschedule_count + 1,
+                "reminder_sent_at": None,  # the reminder is due again before the new time
+            },
+            previous={"start": old_start},
+        )
+
     def settle_for_closed_account(self, by, now=None):
         """The lesson's student or teacher (``by``) is deleting their account.
 
@@ -364,7 +431,17 @@ class Booking(models.Model):
     # The one way a status changes ------------------------------------------------------
 
     def _transition(
-        self, name, *, by, note="", reason="", refund=None, changes=None, check=None, now=None
+        self,
+        name,
+        *,
+        by,
+        note="",
+        reason="",
+        refund=None,
+        changes=None,
+        check=None,
+        now=None,
+        previous=None,
     ):
         """Run transition ``name`` of the status table as ``by`` (None: the system).
 
@@ -376,7 +453,9 @@ class Booking(models.Model):
         ``BookingEvent`` and ``booking_transitioned``,
         whose receivers run the table's side effects (emails, refunds: they defer anything
         outside the database to the commit). ``refund`` is the admin's choice for a
-        transition that refunds; it defaults to a full refund.
+        transition that refunds; it defaults to a full refund. ``previous`` (sent with the
+        signal) holds what ``changes`` replaced that receivers need, e.g. a moved lesson's
+        old start.
         """
         transition = TRANSITIONS[name]
         if not transition.allows(by, self):
@@ -402,7 +481,7 @@ class Booking(models.Model):
                 with transaction.atomic():
                     locked.save(update_fields=fields)
             except IntegrityError as exc:
-                # Only reviving an expired hold can make a booking active again.
+                # Only reviving an expired hold or moving a lesson can clash with another.
                 raise SlotTaken() from exc
             BookingEvent.objects.create(
                 booking=locked,
@@ -423,6 +502,7 @@ class Booking(models.Model):
                 note=note,
                 reason=reason,
                 refund=(refund is None or bool(refund)) if refunds else None,
+                previous=previous or {},
             )
         for field in fields:
             setattr(self, field, getattr(locked, field))

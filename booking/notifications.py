@@ -40,6 +40,11 @@ TRANSITION_EMAILS = {
         ("teacher", "cancelled_teacher", "CANCEL"),
     ],
 }
+# A moved lesson (the "reschedule" transition): both sides, with the updated .ics.
+RESCHEDULE_EMAILS = [
+    ("student", "rescheduled_student", "REQUEST"),
+    ("teacher", "rescheduled_teacher", "REQUEST"),
+]
 REMINDER_EMAILS = [
     ("student", "reminder_student", "REQUEST"),
     ("teacher", "reminder_teacher", "REQUEST"),
@@ -48,6 +53,13 @@ REMINDER_EMAILS = [
 
 def booking_uid(booking):
     return f"booking-{booking.pk}@petittalk.example"
+
+
+def event_sequence(booking):
+    """The event's SEQUENCE: it grows with every change calendar apps must apply (the time of
+    the last change, plus one per move, so a move always counts as a newer revision)."""
+    changed = int(booking.updated_at.timestamp()) if booking.updated_at else 0
+    return changed + booking.reschedule_count
 
 
 def lesson_event(booking, *, cancelled=False, attendee=None, viewer=None, organizer_name=None):
@@ -70,7 +82,7 @@ def lesson_event(booking, *, cancelled=False, attendee=None, viewer=None, organi
     if room:
         event.add("location", room)
         event.add("url", room)
-    event.add("sequence", int(booking.updated_at.timestamp()) if booking.updated_at else 0)
+    event.add("sequence", event_sequence(booking))
     if cancelled:
         event.add("status", "CANCELLED")
     elif booking.status == BookingStatus.CONFIRMED:
@@ -107,7 +119,7 @@ def booking_ics(booking, method="REQUEST", attendee=None):
     )
 
 
-def _email_args(booking, side, template, method, note=""):
+def _email_args(booking, side, template, method, note="", previous_start=None):
     recipient = booking.student if side == "student" else booking.teacher
     other = booking.teacher if side == "student" else booking.student
     context = {
@@ -120,6 +132,7 @@ def _email_args(booking, side, template, method, note=""):
         "dashboard_path": "/bookings/" if side == "student" else "/teacher/",
         "video_url": booking.video_url_for(recipient),
         "join_minutes": int(JOIN_OPENS_BEFORE.total_seconds() // 60),
+        "old_when": format_local(previous_start, recipient) if previous_start else "",
     }
     attachment = encode_attachment(
         "lesson.ics",
@@ -147,6 +160,17 @@ def queue_transition_emails(booking, new_status, note=""):
     """Queue the emails that tell the student and/or teacher about a status change."""
     plan = TRANSITION_EMAILS[new_status]
     _queue([_email_args(booking, side, template, method, note) for side, template, method in plan])
+
+
+def queue_reschedule_emails(booking, previous_start):
+    """Tell both sides a lesson moved from ``previous_start``: the new time, that the teacher
+    confirms it again, and the .ics with the same UID and a higher SEQUENCE."""
+    _queue(
+        [
+            _email_args(booking, side, template, method, previous_start=previous_start)
+            for side, template, method in RESCHEDULE_EMAILS
+        ]
+    )
 
 
 def queue_reminder_emails(booking):

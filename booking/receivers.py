@@ -1,9 +1,10 @@
-"""Booking's receivers: a transition's emails, settling lessons when an account goes, and
-where teachers and students land after logging in.
+"""Booking's receivers: a transition's emails, settling lessons when an account goes, where
+teachers and students land after logging in, and the basket hint at login.
 
 Connected in ``BookingConfig.ready()``.
 """
 
+from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -12,8 +13,9 @@ from accounts import roles
 from accounts.signals import login_destination, user_erased, user_erasure_preview
 from accounts.zones import format_local
 
+from .basket_hint import note_holds_at_login
 from .models import Booking, BookingStatus
-from .notifications import queue_transition_emails
+from .notifications import queue_reschedule_emails, queue_transition_emails
 from .services import lessons_settled_on_erasure, settle_lessons_of_closed_account
 from .signals import booking_transitioned
 from .transitions import EMAILS
@@ -21,8 +23,13 @@ from .transitions import EMAILS
 
 @receiver(booking_transitioned, dispatch_uid="booking_transition_emails")
 def email_on_transition(sender, booking, transition, new_status, note="", **kwargs):
-    """A transition whose table row lists EMAILS tells the people concerned (on commit)."""
-    if EMAILS in transition.effects:
+    """A transition whose table row lists EMAILS tells the people concerned (on commit); a
+    moved lesson gets its own emails, with the old and the new time."""
+    if EMAILS not in transition.effects:
+        return
+    if transition.name == "reschedule":
+        queue_reschedule_emails(booking, kwargs["previous"]["start"])
+    else:
         queue_transition_emails(booking, new_status, note=note)
 
 
@@ -59,3 +66,10 @@ def lessons_after_login(sender, user, **kwargs):
         if lessons.exclude(status=BookingStatus.HELD, hold_expires_at__lte=timezone.now()).exists():
             return reverse("booking:my_bookings")
     return None
+
+
+@receiver(user_logged_in, dispatch_uid="booking_basket_hint_at_login")
+def basket_hint_at_login(sender, request, user, **kwargs):
+    """Lessons held from another session show in the header's basket count from login on."""
+    if request is not None and hasattr(request, "session"):
+        note_holds_at_login(request, user)

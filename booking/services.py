@@ -1,6 +1,6 @@
 """Booking rules that touch several rows: holding a slot and the periodic jobs.
 
-Public API (commerce codes against it): ``hold_slot``, ``extend_holds``,
+Public API (commerce codes against it): ``hold_slot``, ``reschedule_booking``, ``extend_holds``,
 ``lesson_price_cents``, ``lessons_cancelled_on_erasure``, ``expire_holds`` (defined next to
 ``Booking``, whose ``mark_paid`` needs it), ``complete_lessons``, ``send_reminders``,
 ``save_availability`` (and ``lessons_made_unavailable``, what it asks about); the
@@ -156,6 +156,56 @@ def hold_slot(student, teacher, start, goal="", now=None):
     except IntegrityError as exc:
         raise SlotTaken() from exc
     return booking
+
+
+def reschedule_booking(booking, start, *, by, now=None):
+    """Move a paid or confirmed lesson to ``start``, another free time of the same teacher,
+    without paying again (``Booking.reschedule``, the "reschedule" row of the status table).
+
+    The lesson's student or an admin may move it up to the cancellation deadline (its start
+    minus ``cancellation_hours``), at most ``max_reschedules`` times; the new time must be a
+    slot the teacher offers the student now (availability, time off, notice, horizon, grid),
+    where the lesson's own old time does not count as busy. In one transaction, with the same
+    guarantees as a hold: the lesson's row is locked, lapsed holds are expired, the new time
+    is checked, then the lesson moves and goes back to paid so the teacher confirms again;
+    the old time is free at once. The database constraint has the last word: losing a race
+    raises ``SlotTaken``; any other refusal ``SlotUnavailable`` or ``InvalidTransition``
+    with a sentence for the student. Both sides get an email with the updated .ics.
+    """
+    now = now or timezone.now()
+    if start.tzinfo is None:
+        raise SlotUnavailable()
+    if start <= now:
+        raise SlotUnavailable("This time is in the past. Please pick another time.")
+    booking_settings = BookingSettings.current()
+    if start >= now + timedelta(weeks=booking_settings.horizon_weeks):
+        raise SlotUnavailable()  # before any arithmetic: a far-off value could overflow
+    if start == booking.start:
+        raise SlotUnavailable("Your lesson is already at this time. Please pick another time.")
+    if not booking.teacher.is_active:
+        raise SlotUnavailable("This teacher is not taking bookings.")
+
+    def slot_free(locked, start, end, now):
+        expire_holds(now=now)
+        if is_available(
+            locked.teacher,
+            start,
+            viewer=locked.student,
+            now=now,
+            settings=booking_settings,
+            ignore=locked,
+        ):
+            return
+        clash = Booking.objects.occupying(now).overlapping(start, end).exclude(pk=locked.pk)
+        if clash.filter(teacher_id=locked.teacher_id).exists():
+            raise SlotTaken()
+        if clash.filter(student_id=locked.student_id).exists():
+            raise SlotUnavailable(
+                "You already have a lesson at this time. Please pick another time."
+            )
+        raise SlotUnavailable()
+
+    return booking.reschedule(by=by, start=start, slot_free=slot_free, now=now)
 
 
 def extend_holds(bookings, now=None):

@@ -7,7 +7,8 @@ from django.dispatch import Signal
 # outside the database (emails, the provider's refund call) with transaction.on_commit.
 # kwargs: booking, transition (booking.transitions.Transition), old_status, new_status,
 # by (user or None), note (str), reason (str), refund (bool for transitions that refund,
-# else None). Receivers: booking.receivers (emails), commerce.signals (refunds).
+# else None), previous (dict: values the transition replaced, e.g. {"start": old start} for a
+# reschedule). Receivers: booking.receivers (emails), commerce.signals (refunds).
 booking_transitioned = Signal()
 
 # Sent by the cancel and decline confirmation pages (booking.services.refund_preview_cents)

@@ -6,7 +6,8 @@ A slot is offered when (all in the teacher's own time zone, wall-clock):
 - that day is not inside a time-off range;
 - it starts at least the minimum notice after ``now`` and before the horizon ends;
 - it overlaps no booking occupying the teacher's or the viewing student's time, and no busy
-  time from the teacher's external calendars (``booking.calendars``).
+  time from the teacher's external calendars (``booking.calendars``), except the lesson
+  being moved when a lesson is rescheduled (``ignore``).
 
 DST: a wall-clock start that does not exist (spring forward) is skipped; one that happens
 twice (fall back) means its first occurrence (``fold=0``). Lesson length is real elapsed time,
@@ -48,7 +49,7 @@ def _merged(intervals):
     return [m[0] for m in merged], [m[1] for m in merged]
 
 
-def _busy_rows(teacher_ids, viewer, start, end, now):
+def _busy_rows(teacher_ids, viewer, start, end, now, ignore=None):
     """``(teacher_id, student_id, start, end)`` of what occupies time in ``[start, end)`` for
     these teachers or the viewing student: active bookings, and the busy times of the
     teachers' external calendars (kept from the last good read of each feed, student_id
@@ -61,6 +62,7 @@ def _busy_rows(teacher_ids, viewer, start, end, now):
         Booking.objects.occupying(now)
         .overlapping(start, end)
         .filter(who)
+        .exclude(pk=getattr(ignore, "pk", None))
         .order_by()
         .values_list("teacher_id", "student_id", "start", "end")
     )
@@ -158,11 +160,12 @@ def _free_days(zone, windows, time_off, busy, settings, earliest, latest):
         day += timedelta(days=1)
 
 
-def available_slots(teacher, start, end, *, viewer=None, now=None, settings=None):
+def available_slots(teacher, start, end, *, viewer=None, now=None, settings=None, ignore=None):
     """Start times (aware UTC datetimes, ascending) of free lessons in ``[start, end)``.
 
     ``viewer`` is the student looking (their own bookings also block slots); ``settings``
-    defaults to the site's ``BookingSettings``; ``now`` to the current time.
+    defaults to the site's ``BookingSettings``; ``now`` to the current time; ``ignore`` is a
+    lesson being moved, whose own time does not block the times around it.
     """
     settings = settings or BookingSettings.current()
     now = now or timezone.now()
@@ -177,7 +180,7 @@ def available_slots(teacher, start, end, *, viewer=None, now=None, settings=None
     last_day = latest.astimezone(zone).date()
     time_off = _time_off_by_teacher([teacher.pk], first_day, last_day).get(teacher.pk, ())
     lesson = timedelta(minutes=settings.lesson_minutes)
-    rows = _busy_rows([teacher.pk], viewer, earliest, latest + lesson, now)
+    rows = _busy_rows([teacher.pk], viewer, earliest, latest + lesson, now, ignore)
     busy = _busy_for(teacher.pk, getattr(viewer, "pk", None), rows)
     days = _free_days(zone, windows, time_off, busy, settings, earliest, latest)
     return sorted(slot for day in days for slot in day)

@@ -159,6 +159,17 @@ TRANSITIONS = {
             refused="Only the student or an admin can cancel this lesson.",
             admin_label="Cancel",
         ),
+        # The lesson moves to another free time of its teacher (``services.reschedule_booking``):
+        # nothing is paid again and the teacher confirms the new time.
+        Transition(
+            "reschedule",
+            sources=(S.PAID, S.CONFIRMED),
+            target=S.PAID,
+            may=(student_owner, staff),
+            effects=(EMAILS,),
+            verb="rescheduled",
+            refused="Only the student of this lesson or an admin can move it.",
+        ),
         Transition(
             "remove",
             sources=(S.HELD,),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("bookings/", views.my_bookings, name="my_bookings"),
     path("bookings/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("bookings/<int:pk>/remove/", views.remove, name="remove"),
+    path("bookings/<int:pk>/reschedule/", views.reschedule, name="reschedule"),
     path("bookings/<int:booking_id>/review/", review_views.review_create, name="review_create"),
     path("teacher/", views.teacher_dashboard, name="teacher_dashboard"),
     path("teacher/availability/", views.availability, name="availability"),

@@ -1,7 +1,7 @@
 """Booking pages: parse, call the rules in services/models, render or redirect."""
 
-from collections import defaultdict
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,14 +14,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import roles
-from accounts.zones import format_local, zone_of
+from accounts.zones import format_local, format_moment, uses_12_hour_clock, zone_of
 from site_config.money import format_cents
 
 from . import selectors
+from .basket_hint import note_holds
 from .exceptions import AvailabilityConflict, BookingError, HoldLimitReached
 from .forms import (
+    SLOT_REFUSED,
     CancelForm,
+    ChooseForm,
     HoldForm,
+    RescheduleForm,
     TeacherMessageForm,
     TimeOffFormSet,
     WindowFormSet,
@@ -43,9 +47,11 @@ from .services import (
     describe_unavailable,
     hold_slot,
     lesson_price_cents,
+    reschedule_booking,
     save_availability,
 )
-from .slots import available_slots, next_free_slots, week_bounds
+from .slots import is_available, next_free_slots
+from .week_grid import week_grid, week_number
 
 
 def _booking_settings(request):
@@ -61,22 +67,11 @@ def after_hold_url():
         return reverse("booking:my_bookings")
 
 
-def _week_days(slots, zone, start):
-    """Seven local days from ``start`` with their slots as (value, label) pairs."""
-    by_day = defaultdict(list)
-    for slot in slots:
-        local = slot.astimezone(zone)
-        by_day[local.date()].append((slot.isoformat(), f"{local:%H:%M}"))
-    first = start.astimezone(zone).date()
-    return [
-        (first + timedelta(days=i), by_day.get(first + timedelta(days=i), [])) for i in range(7)
-    ]
-
-
 # What the teacher picker and the chosen teacher's slots and price need: not every teacher's
 # bio, video and favourites.
 TEACHER_PICKER_FIELDS = (
     "id",
+    "is_active",
     "first_name",
     "last_name",
     "email",
@@ -87,66 +82,116 @@ TEACHER_PICKER_FIELDS = (
 )
 
 
+def _grid_for(request, teacher, booking_settings, week_url, *, selected=None, ignore=None):
+    """The week grid of ``teacher``'s free times for this student (``booking.week_grid``),
+    in the student's zone and clock."""
+    return week_grid(
+        teacher,
+        request.user,
+        zone=zone_of(request.user),
+        week=week_number(request.GET.get("week"), booking_settings.horizon_weeks),
+        week_url=week_url,
+        booking_settings=booking_settings,
+        twelve_hour=uses_12_hour_clock(request),
+        selected=selected,
+        ignore=ignore,
+    )
+
+
+def _chosen(request, moment, booking_settings):
+    """What the page says about a chosen time: when, and until when it is free to cancel."""
+    zone, twelve_hour = zone_of(request.user), uses_12_hour_clock(request)
+    deadline = moment - timedelta(hours=booking_settings.cancellation_hours)
+    return {
+        "moment": moment,
+        "value": moment.isoformat(),
+        "text": format_moment(moment, zone, twelve_hour=twelve_hour),
+        "cancel_until": format_moment(deadline, zone, twelve_hour=twelve_hour),
+    }
+
+
 @student_required
 def book(request):
-    """Pick a teacher, see their free slots week by week in the student's zone, hold one."""
+    """Pick a teacher, see their free times week by week in the student's zone (a grid of time
+    buttons), choose one (POST ``choose``: the lesson, its price and the cancellation rule),
+    then add it to the basket (POST ``slot``: a hold)."""
     booking_settings = _booking_settings(request)
     teachers = list(active_teachers().only(*TEACHER_PICKER_FIELDS))
     slug = request.POST.get("teacher") or request.GET.get("teacher") or ""
     teacher = next((t for t in teachers if t.profile.slug == slug), None)
     if slug and teacher is None:
         messages.error(request, "This teacher cannot be booked. Please choose another teacher.")
-    try:
-        week = int(request.GET.get("week", 0))
-    except ValueError:
-        week = 0
-    week = min(max(week, 0), booking_settings.horizon_weeks)
-    zone = zone_of(request.user)
 
-    form = HoldForm(request.POST or None)
+    choosing = "choose" in request.POST
+    form = HoldForm(request.POST if request.method == "POST" and not choosing else None)
+    choose_form = ChooseForm(request.POST if choosing else None)
     basket_full = False
-    if request.method == "POST" and teacher is not None and form.is_valid():
-        try:
-            hold_slot(request.user, teacher, form.cleaned_data["slot"], form.cleaned_data["goal"])
-        except BookingError as error:
-            form.add_error(None, str(error))
-            basket_full = isinstance(error, HoldLimitReached)
-        else:
-            messages.success(
-                request,
-                "The lesson is in your basket. Pay within "
-                f"{booking_settings.hold_minutes} minutes to keep the slot.",
-            )
-            return redirect(after_hold_url())
+    chosen = None
+    if request.method == "POST" and teacher is not None:
+        if choosing:
+            if choose_form.is_valid():
+                moment = choose_form.cleaned_data["choose"]
+                if is_available(teacher, moment, viewer=request.user, settings=booking_settings):
+                    chosen = _chosen(request, moment, booking_settings)
+                    form = HoldForm(initial={"goal": choose_form.cleaned_data["goal"]})
+                else:
+                    choose_form.add_error(None, SLOT_REFUSED)
+        elif form.is_valid():
+            try:
+                booking = hold_slot(
+                    request.user, teacher, form.cleaned_data["slot"], form.cleaned_data["goal"]
+                )
+            except BookingError as error:
+                form.add_error(None, str(error))
+                basket_full = isinstance(error, HoldLimitReached)
+            else:
+                note_holds(request.session, booking.created_at, booking_settings)
+                messages.success(
+                    request,
+                    "The lesson is in your basket. Pay within "
+                    f"{booking_settings.hold_minutes} minutes to keep the slot.",
+                )
+                return redirect(after_hold_url())
 
-    days = []
+    grid = grid_action = None
     unbookable = False
     if teacher is not None:
-        start, end = week_bounds(zone, week)
-        slots = available_slots(teacher, start, end, viewer=request.user, settings=booking_settings)
-        days = _week_days(slots, zone, start)
-        # No free time this week: is there any within the horizon? If not, the page says so.
-        unbookable = not slots and not next_free_slots(
-            [teacher], viewer=request.user, settings=booking_settings
-        ).get(teacher.pk)
+        slug_query = urlencode({"teacher": teacher.profile.slug})
+        grid = _grid_for(
+            request,
+            teacher,
+            booking_settings,
+            lambda week: f"?{slug_query}&week={week}",
+            selected=chosen["moment"] if chosen else None,
+        )
+        grid_action = f"{reverse('booking:book')}?{slug_query}&week={grid.week}"
+        # No free time from this week to the horizon: is there any at all? If not, say so.
+        unbookable = grid.next_available is None and (
+            grid.week == 0
+            or not next_free_slots([teacher], viewer=request.user, settings=booking_settings).get(
+                teacher.pk
+            )
+        )
     context = {
         "teachers": teachers,
         "teacher": teacher,
         "price": format_cents(lesson_price_cents(teacher, booking_settings)) if teacher else "",
         "form": form,
-        "days": days,
-        "week": week,
-        "previous_week": week - 1 if week > 0 else None,
-        "next_week": week + 1 if week < booking_settings.horizon_weeks else None,
-        "zone_name": zone.key,
+        "choose_form": choose_form,
+        "grid": grid,
+        "grid_action": grid_action,
+        "chosen": chosen,
+        "goal": request.POST.get("goal", ""),  # typed before choosing again: kept
+        "zone_name": zone_of(request.user).key,
         "lesson_minutes": booking_settings.lesson_minutes,
-        "selected_slot": request.POST.get("slot", ""),
+        "cancellation_hours": booking_settings.cancellation_hours,
         "basket_full": basket_full,
         "basket_url": after_hold_url(),
         "unbookable": unbookable,
         "horizon_weeks": booking_settings.horizon_weeks,
     }
-    return render(request, "booking/book.html", context, status=400 if form.errors else 200)
+    failed = form.errors or choose_form.errors
+    return render(request, "booking/book.html", context, status=400 if failed else 200)
 
 
 HISTORY_PAGE_SIZE = 20
@@ -200,6 +245,8 @@ def my_bookings(request):
         booking.can_cancel = booking.student_may_cancel(now, booking_settings)
         deadline = booking.cancellation_deadline(booking_settings)
         booking.cancel_deadline_text = format_local(deadline, request.user)
+        if booking.status in (BookingStatus.PAID, BookingStatus.CONFIRMED):
+            booking.cannot_move = booking.reschedule_refusal(now, booking_settings)
     past = _history_page(lessons.exclude(pk__in=[b.pk for b in upcoming]), _page_number(request))
     token = CalendarToken.objects.filter(user=request.user).first()
     return render(
@@ -256,6 +303,81 @@ def cancel(request, pk):
     else:
         messages.success(request, "Your lesson is cancelled. You will be refunded in full.")
     return redirect("booking:my_bookings")
+
+
+@require_http_methods(["GET", "POST"])
+@student_required
+def reschedule(request, pk):
+    """Move a paid or confirmed lesson: GET shows its current time and the teacher's week grid;
+    a time button (POST ``choose``) asks to confirm the move; confirming (POST ``slot``) moves
+    it (``services.reschedule_booking``) and goes back to My bookings with a message."""
+    booking = get_object_or_404(Booking.objects.with_people(), pk=pk, student=request.user)
+    booking_settings = _booking_settings(request)
+    refusal = booking.reschedule_refusal(booking_settings=booking_settings)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("booking:my_bookings")
+
+    zone, twelve_hour = zone_of(request.user), uses_12_hour_clock(request)
+    choosing = "choose" in request.POST
+    choose_form = ChooseForm(request.POST if choosing else None)
+    form = RescheduleForm(request.POST if request.method == "POST" and not choosing else None)
+    chosen = None
+    if choosing and choose_form.is_valid():
+        moment = choose_form.cleaned_data["choose"]
+        if moment != booking.start and is_available(
+            booking.teacher,
+            moment,
+            viewer=request.user,
+            settings=booking_settings,
+            ignore=booking,
+        ):
+            chosen = _chosen(request, moment, booking_settings)
+        else:
+            choose_form.add_error(None, SLOT_REFUSED)
+    elif form.is_bound and form.is_valid():
+        try:
+            reschedule_booking(booking, form.cleaned_data["slot"], by=request.user)
+        except (BookingError, PermissionDenied) as error:
+            form.add_error(None, str(error))
+            booking.refresh_from_db()
+            if booking.reschedule_refusal(booking_settings=booking_settings):
+                messages.error(request, str(error))
+                return redirect("booking:my_bookings")
+        else:
+            new_time = format_moment(booking.start, zone, twelve_hour=twelve_hour)
+            messages.success(
+                request,
+                f"Your lesson is moved to {new_time}. {booking.teacher.display_name} will "
+                "confirm the new time; nothing more to pay.",
+            )
+            return redirect("booking:my_bookings")
+
+    grid = _grid_for(
+        request,
+        booking.teacher,
+        booking_settings,
+        lambda week: f"?week={week}",
+        selected=chosen["moment"] if chosen else None,
+        ignore=booking,
+    )
+    failed = form.errors or choose_form.errors
+    return render(
+        request,
+        "booking/reschedule.html",
+        {
+            "booking": booking,
+            "current_text": format_moment(booking.start, zone, twelve_hour=twelve_hour),
+            "grid": grid,
+            "grid_action": f"{reverse('booking:reschedule', args=[booking.pk])}?week={grid.week}",
+            "chosen": chosen,
+            "form": form,
+            "choose_form": choose_form,
+            "moves_left": booking_settings.max_reschedules - booking.reschedule_count,
+            "zone_name": zone.key,
+        },
+        status=400 if failed else 200,
+    )
 
 
 @require_POST

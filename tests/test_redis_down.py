@@ -29,7 +29,7 @@ CLOSED_REDIS = "redis://127.0.0.1:1/0"
 DEMO_STUDENT = "student@petittalk.example"
 DEMO_PASSWORD = "petit-talk-demo"  # accounts.demo.DEMO_PASSWORD, public demo value
 TEACHER_LINK = re.compile(r'href="/teachers/([A-Za-z0-9_-]+)/"')
-SLOT_RADIO = re.compile(r'<input type="radio" name="slot"[^>]*value="([^"]+)"')
+SLOT_BUTTON = re.compile(r'<button type="submit" name="choose" value="([^"]+)"')
 # A session of the demo student saved as a login would save it (cached_db: the database row
 # is written, the Redis copy is not): a member who logged in before the outage.
 MAKE_SESSION = """
@@ -139,10 +139,10 @@ def test_a_member_logged_in_before_the_outage_books_a_lesson(server, stack_env_f
     book_url = f"{server.url}/book/?teacher={slug}"
     page = student.get(book_url)
     assert page.status_code == 200, server.output()
-    slots = SLOT_RADIO.findall(page.text)
+    slots = SLOT_BUTTON.findall(page.text)
     if not slots:
         page = student.get(f"{book_url}&week=1")
-        slots = SLOT_RADIO.findall(page.text)
+        slots = SLOT_BUTTON.findall(page.text)
     assert slots, "no free slot offered on /book/"
     held = student.post(
         f"{server.url}/book/",

@@ -59,7 +59,7 @@ for number in range(%(count)d):
 print("RACERS " + json.dumps({"teacher": teacher.profile.slug, "sessions": sessions}))
 """
 
-SLOT_RADIO = re.compile(r'<input type="radio" name="slot"[^>]*value="([^"]+)"')
+SLOT_BUTTON = re.compile(r'<button type="submit" name="choose" value="([^"]+)"')
 
 
 @pytest.fixture(scope="module")
@@ -162,10 +162,10 @@ def test_concurrent_bookings_of_one_slot_on_two_servers_make_exactly_one(stack):
     racers = [Browser({"sessionid": key, "csrftoken": csrf_secret}) for key in stack["sessions"]]
     page = racers[0].get(f"{server_a.url}/book/?teacher={slug}")
     assert page.status_code == 200, server_a.output()
-    slots = SLOT_RADIO.findall(page.text)
+    slots = SLOT_BUTTON.findall(page.text)
     if not slots:
         page = racers[0].get(f"{server_a.url}/book/?teacher={slug}&week=1")
-        slots = SLOT_RADIO.findall(page.text)
+        slots = SLOT_BUTTON.findall(page.text)
     assert slots, "no free slot offered on /book/"
     slot = slots[0]
 

@@ -27,8 +27,7 @@ def lesson_price(context, teacher):
 @register.simple_tag(takes_context=True)
 def lesson_minutes(context):
     """How long a lesson lasts, from the request's site booking settings (``60``)."""
-    booking_settings = _request_settings(context.get("request")) or BookingSettings.current()
-    return booking_settings.lesson_minutes
+    return booking_settings(context.get("request")).lesson_minutes
 
 
 @register.simple_tag(takes_context=True)

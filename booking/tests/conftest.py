@@ -61,6 +61,25 @@ def availability_data(windows=(), time_off=()):
     return data
 
 
+def free_slots(teacher, student, days=10):
+    """The free times ``teacher`` offers ``student`` in the next ``days`` days."""
+    from django.utils import timezone
+
+    from booking.slots import available_slots
+
+    now = timezone.now()
+    return available_slots(teacher, now, now + timedelta(days=days), viewer=student)
+
+
+def another_slot(booking):
+    """A free time of the booking's teacher that does not overlap the booking."""
+    return next(
+        s
+        for s in free_slots(booking.teacher, booking.student)
+        if s >= booking.end or s + (booking.end - booking.start) <= booking.start
+    )
+
+
 @pytest.fixture
 def site_settings(db):
     from wagtail.models import Site

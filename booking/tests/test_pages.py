@@ -33,9 +33,8 @@ def test_booking_page_lists_slots_in_the_students_zone(client, student, availabl
     from zoneinfo import ZoneInfo
 
     local = first.astimezone(ZoneInfo("America/New_York"))
-    assert f'value="{first.isoformat()}"' in content
-    assert f"{local:%H:%M}</label>" in content
-    assert "<legend>" in content and 'type="radio"' in content
+    assert f'name="choose" value="{first.isoformat()}"' in content
+    assert f"{local:%H:%M} {local.tzname()}</button>" in content
 
 
 def test_posting_a_slot_holds_it_and_redirects(client, student, available_teacher, future_slot):
@@ -101,11 +100,11 @@ def test_deactivated_teacher_is_not_offered(client, student, available_teacher, 
 
 def test_week_navigation_moves_seven_days(client, student, available_teacher):
     client.force_login(student)
-    week0 = client.get(book_url(available_teacher, 0)).context["days"]
-    week1 = client.get(book_url(available_teacher, 1)).context["days"]
-    assert week1[0][0] - week0[0][0] == timedelta(days=7)
+    week0 = client.get(book_url(available_teacher, 0)).context["grid"].days
+    week1 = client.get(book_url(available_teacher, 1)).context["grid"].days
+    assert week1[0].date - week0[0].date == timedelta(days=7)
     assert client.get(book_url(available_teacher, "abc")).status_code == 200
-    assert client.get(book_url(available_teacher, 999)).context["next_week"] is None
+    assert client.get(book_url(available_teacher, 999)).context["grid"].next_week is None
 
 
 def test_student_cancels_from_my_bookings(client, student, available_teacher, future_slot):

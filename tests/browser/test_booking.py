@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.demo import DEMO_PASSWORD, ensure_user
+from accounts.zones import format_clock
 from booking.models import AvailabilityWindow, Booking, BookingStatus
 
 from .conftest import assert_no_axe_violations, login
@@ -44,21 +45,27 @@ def test_student_books_teacher_confirms_student_sees_confirmed(page, browser, li
     assert STUDENT_ZONE in page.content()
     assert_no_axe_violations(page)
 
-    first_radio = page.locator('input[name="slot"]').first
-    slot_value = first_radio.get_attribute("value")
-    label = page.locator(f'label[for="{first_radio.get_attribute("id")}"]').inner_text()
-    first_radio.focus()
-    page.keyboard.press("Space")  # keyboard usable
-    assert first_radio.is_checked()
+    first_time = page.locator('button[name="choose"]').first
+    slot_value = first_time.get_attribute("value")
+    label = first_time.inner_text()
+    first_time.focus()
+    page.keyboard.press("Enter")  # keyboard usable
+    page.wait_for_load_state()
+    chosen = page.locator("#chosen")
+    assert "Free cancellation until" in chosen.inner_text()  # the rule before holding
+    assert_no_axe_violations(page)
     page.get_by_label("What would you like to work on?").fill("Ordering at a restaurant")
-    page.get_by_role("button", name="Hold this lesson").click()
+    page.get_by_role("button", name="Add to basket").click()
     page.wait_for_load_state()
 
     booking = Booking.objects.get(student=student)
     assert booking.status == BookingStatus.HELD
     assert booking.start.isoformat() == slot_value
     local = booking.start.astimezone(ZoneInfo(STUDENT_ZONE))
-    assert label == f"{local:%H:%M}"
+    # Labelled in the viewer's zone with its abbreviation ("09:00 EST", or "9:00 AM EST" en-US).
+    zone = ZoneInfo(STUDENT_ZONE)
+    clocks = [format_clock(booking.start, zone, twelve_hour=twelve) for twelve in (False, True)]
+    assert any(clock in label for clock in clocks), (label, clocks)
 
     page.goto("/bookings/")
     card = page.locator(f'[data-booking="{booking.pk}"]')

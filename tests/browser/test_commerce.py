@@ -24,8 +24,9 @@ TEACHER_EMAIL = "julien@petittalk.example"
 
 def hold_first_free_slot(page):
     page.goto(f"/book/?teacher={TEACHER_SLUG}")
-    page.locator("input[name=slot]").first.check()
-    page.get_by_role("button", name="Hold this lesson").click()
+    page.locator("button[name=choose]").first.click()  # a time of the week grid
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Add to basket").click()
     page.wait_for_load_state()
 
 

@@ -34,23 +34,24 @@ def test_student_books_a_lesson_with_the_keyboard_only(page):
     page.goto(f"/book/?teacher={DEMO_TEACHER_SLUG}")
     # Weeks without a free time (minimum notice, weekend): follow "Next week" by keyboard.
     for _ in range(4):
-        if page.locator("input[name=slot]").count():
+        if page.locator("button[name=choose]").count():
             break
         tab_until(page, "el.tagName === 'A' && el.textContent.includes('Next week')")
         page.keyboard.press("Enter")
         page.wait_for_load_state("load")
-    first_slot = page.locator("input[name=slot]").first
-    first_value = first_slot.get_attribute("value")
+    first_value = page.locator("button[name=choose]").first.get_attribute("value")
 
-    # Tabbing into the radio group lands on its first radio; Space selects it.
-    tab_until(page, "el.name === 'slot'")
+    # Tabbing into the week grid lands on its first time button; Enter chooses it.
+    tab_until(page, "el.name === 'choose'")
     assert page.evaluate(f"{ACTIVE}.value") == first_value
-    page.keyboard.press("Space")
-    assert first_slot.is_checked()
+    with page.expect_navigation():  # the form posts; the page comes back with the chosen time
+        page.keyboard.press("Enter")
+    page.locator("#chosen").wait_for()
 
+    # The chosen lesson (price, cancellation rule) comes before "Add to basket".
     tab_until(page, "el.name === 'goal'")
     page.keyboard.type(GOAL)
-    tab_until(page, "el.type === 'submit' && el.textContent.includes('Hold this lesson')")
+    tab_until(page, "el.type === 'submit' && el.textContent.includes('Add to basket')")
     page.keyboard.press("Enter")
 
     page.wait_for_url(lambda url: "/book/" not in url)

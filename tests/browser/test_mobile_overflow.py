@@ -76,8 +76,10 @@ def test_every_page_of_the_journeys_fits_390px(phone):
     login(page, student.email, PASSWORD)
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
     visit(page, f"/book/?teacher={TEACHER_SLUG}", problems)
-    page.locator("input[name=slot]").first.check()
-    page.locator("form button[type=submit]", has_text=re.compile("Hold|basket", re.I)).first.click()
+    page.locator("button[name=choose]").first.click()  # a time of the week grid
+    page.wait_for_load_state()
+    problems.append(overflow(page))  # the chosen lesson's price and cancellation rule
+    page.get_by_role("button", name="Add to basket").click()
     page.wait_for_load_state()
     visit(page, "/basket/", problems)
     page.get_by_role("button", name="Go to checkout").click()
