@@ -44,7 +44,7 @@ def landing_url(user):
     if roles.is_student(user):
         if profile_unfinished(user.profile):
             return reverse("accounts:profile_finish")
-        return reverse("accounts:teacher_list")
+        return reverse("booking:teacher_list")
     return None
 
 

@@ -143,8 +143,8 @@ def profile_finish(request):
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your profile is ready. Now choose a teacher for your lesson.")
-        return redirect(next_url or "accounts:teacher_list")
-    skip_url = next_url or reverse("accounts:teacher_list")
+        return redirect(next_url or "booking:teacher_list")
+    skip_url = next_url or reverse("booking:teacher_list")
     return render(
         request,
         "accounts/profile_finish.html",

@@ -253,11 +253,18 @@ def _day_slots(midnight, zone, w_start, w_end, grid, lesson, earliest, latest, b
         yield slot
 
 
-def is_available(teacher, start, *, viewer=None, now=None, settings=None):
-    """True if ``start`` is one of the teacher's offered slots for ``viewer``."""
+def is_available(teacher, start, *, viewer=None, now=None, settings=None, ignore=None):
+    """True if ``start`` is one of the teacher's offered slots for ``viewer`` (``ignore``: as
+    in ``available_slots``)."""
     settings = settings or BookingSettings.current()
     return start in available_slots(
-        teacher, start, start + timedelta(minutes=1), viewer=viewer, now=now, settings=settings
+        teacher,
+        start,
+        start + timedelta(minutes=1),
+        viewer=viewer,
+        now=now,
+        settings=settings,
+        ignore=ignore,
     )
 
 

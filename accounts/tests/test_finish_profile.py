@@ -2,6 +2,8 @@
 goals); students without lessons and an unfinished profile land there after logging in too,
 and an explicit ?next= always wins (issue 14.11)."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -37,7 +39,7 @@ def test_the_finish_step_asks_zone_level_and_goals_with_the_detected_zone_chosen
     for name in ("timezone", "cefr_level", "learning_goals"):
         assert f'name="{name}"' in page
     assert 'name="photo"' not in page and 'name="bio"' not in page
-    assert '<option value="America/New_York" selected>' in page
+    assert re.search(r'<option value="America/New_York" selected[ >]', page)
 
 
 def test_finishing_saves_zone_level_and_goals_then_goes_to_find_a_teacher(client):
@@ -49,7 +51,7 @@ def test_finishing_saves_zone_level_and_goals_then_goes_to_find_a_teacher(client
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:teacher_list")
+    assert response["Location"] == reverse("booking:teacher_list")
     profile = get_user_model().objects.get(email="nina@example.com").profile
     assert (profile.timezone, profile.cefr_level, profile.learning_goals) == (
         "Asia/Tokyo",
@@ -84,7 +86,7 @@ def test_a_student_with_a_finished_profile_and_no_lessons_logs_in_to_find_a_teac
 
     response = client.post(LOGIN, {"login": student.email, "password": password})
 
-    assert response["Location"] == reverse("accounts:teacher_list")
+    assert response["Location"] == reverse("booking:teacher_list")
 
 
 def test_login_with_an_explicit_next_goes_there(client, student, password):
