@@ -5,7 +5,9 @@ database, so pages, groups and settings must be recreated.
 """
 
 import os
+import re
 import shutil
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -89,3 +91,26 @@ def login(page, email, password="petit-talk-demo"):
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+
+
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test leaves a screenshot of every page it had open in
+    tests/browser/screenshots/ (kept by CI as artifacts; ignored by git). Taken here, after
+    the test body and before its fixtures close the pages."""
+    outcome = yield
+    report = outcome.get_result()
+    browser = item.funcargs.get("browser") if hasattr(item, "funcargs") else None
+    if report.when != "call" or not report.failed or browser is None:
+        return
+    SCREENSHOTS.mkdir(exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", item.nodeid.split("::", 1)[-1])[:120]
+    for c, context in enumerate(browser.contexts):
+        for p, open_page in enumerate(context.pages):
+            try:
+                open_page.screenshot(path=str(SCREENSHOTS / f"{name}-{c}-{p}.png"), full_page=True)
+            except Exception as error:  # noqa: BLE001 - a screenshot must not hide the failure
+                report.sections.append(("screenshot", f"not taken: {error}"))
