@@ -137,7 +137,7 @@ def test_each_teacher_shows_price_rating_specialties_levels_and_next_free_time(c
     assert 'href="/book/?teacher=' + catalogue["lea"].profile.slug + '"' in lea
     assert 'Book<span class="visually-hidden"> a lesson with Léa</span>' in lea
     camille = result_of(response, "Camille")
-    assert "€15.00" in camille and "New teacher: no reviews yet" in camille
+    assert "€15.00" in camille and "No reviews yet" in camille
     assert "Beginners" in camille and "Conversation" in camille
     assert "€18.00" in result_of(response, "Antoine")  # the site's price
 
@@ -236,6 +236,7 @@ def test_bad_filter_values_are_ignored_with_a_message(client, catalogue, query, 
 def test_visitors_see_times_in_utc_and_are_told_so(client, catalogue):
     page = html(client.get(URL))
     assert "Free times are shown in <strong>UTC</strong>" in page
+    assert "js/teacher_search.js" in page  # with JavaScript: the browser's own zone
     assert "(UTC)" in result_of(client.get(URL), "Camille")
 
 
