@@ -1,5 +1,9 @@
-"""Site settings come from Wagtail's own per-request cache (``BaseSiteSetting.for_request``):
-read once per request, never kept across requests, so an edit shows on the very next request."""
+"""Site settings are Wagtail's (``BaseSiteSetting``, read once per request by ``for_request``).
+
+What every user of a site sees the same (the booking settings, the site-wide SEO data and
+brand) is also kept across requests by ``site_config.page_cache.remember`` under the content
+generation, which saving a settings row or a site bumps: an edit still shows on the very next
+request, logged in or not."""
 
 import pytest
 from django.db import connection
@@ -57,3 +61,20 @@ def test_editing_settings_in_the_admin_shows_at_once(client, admin_user):
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert BookingSettings.for_request(fresh_request()).lesson_price_cents == 2500
+
+
+def test_logged_in_pages_show_a_settings_edit_on_the_next_request(client, student, teacher):
+    site = Site.objects.get(is_default_site=True)
+    client.force_login(student)
+    url = f"/book/?teacher={teacher.profile.slug}"
+    page = client.get(url).content.decode()
+    assert "Lessons last 60 minutes" in page and "Petit Talk" in page
+    booking = BookingSettings.for_site(site)
+    booking.lesson_minutes = 45
+    booking.save()
+    site_settings = SiteSettings.for_site(site)
+    site_settings.brand_name = "Grand Talk"
+    site_settings.save()
+    page = client.get(url).content.decode()
+    assert "Lessons last 45 minutes" in page
+    assert '<span class="brand__name">Grand Talk</span>' in page
