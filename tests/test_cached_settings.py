@@ -13,6 +13,7 @@ from django.urls import reverse
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.models import Site
 
+from booking.factories import AvailabilityWindowFactory
 from booking.models import BookingSettings
 from cms_pages.models import SiteSettings
 
@@ -64,6 +65,8 @@ def test_editing_settings_in_the_admin_shows_at_once(client, admin_user):
 
 
 def test_logged_in_pages_show_a_settings_edit_on_the_next_request(client, student, teacher):
+    for weekday in range(7):  # a teacher who can be booked: the page shows the lesson terms
+        AvailabilityWindowFactory(teacher=teacher, weekday=weekday)
     site = Site.objects.get(is_default_site=True)
     client.force_login(student)
     url = f"/book/?teacher={teacher.profile.slug}"
