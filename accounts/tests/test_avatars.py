@@ -104,7 +104,7 @@ def test_teacher_list_links_thumbnails_not_the_full_photo(client, photo_teacher)
     profile = photo_teacher.profile
     profile.slug = profile.slug or "photo-teacher"
     profile.save()
-    content = client.get(reverse("accounts:teacher_list")).content.decode()
+    content = client.get(reverse("booking:teacher_list")).content.decode()
     assert profile.display_name in content
     assert ".320.webp" in content
     assert f'src="{profile.photo.url}"' not in content
