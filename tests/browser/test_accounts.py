@@ -63,9 +63,10 @@ def test_student_signs_up_logs_out_logs_in_and_shows_photo_publicly(page, tmp_pa
 def test_teacher_pages_show_demo_teachers(page):
     page.goto("/teachers/")
     for name in ("Camille Martin", "Julien Bernard", "Léa Dubois", "Antoine Moreau"):
-        expect(page.get_by_role("link", name=name)).to_be_visible()
+        expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
+        expect(page.get_by_role("link", name=f"Book a lesson with {name}")).to_be_visible()
     assert_no_axe_violations(page)
-    page.get_by_role("link", name="Camille Martin").click()
+    page.get_by_role("link", name="Camille Martin", exact=True).click()
     expect(page.get_by_role("heading", level=1, name="Camille Martin")).to_be_visible()
     expect(page.get_by_role("link", name="Book a lesson")).to_have_attribute(
         "href", "/book/?teacher=camille-martin"
