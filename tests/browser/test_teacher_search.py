@@ -94,7 +94,7 @@ def test_a_student_filters_shares_the_search_and_books_the_teacher(screen):
 
     page.get_by_role("link", name="Book a lesson with Léa Dubois").click()
     expect(page).to_have_url(re.compile(r"/book/\?teacher=lea-dubois"))
-    expect(page.locator("input[name=slot]").first).to_be_attached()
+    expect(page.locator("button[name=choose]").first).to_be_attached()
 
 
 @pytest.mark.django_db(transaction=True)
