@@ -62,6 +62,11 @@ def _run(statements_by_vendor):
     return operation
 
 
+# SQLite rebuilds the table when a later migration adds a column, which drops the triggers:
+# such a migration runs this after (and, for its reverse, before) its AddField.
+restore_sqlite_triggers = _run({"sqlite": SQLITE_BACKWARD + SQLITE_FORWARD})
+
+
 class Migration(migrations.Migration):
     dependencies = [("booking", "0002_history_calendar_reminders")]
 

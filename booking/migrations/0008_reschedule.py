@@ -6,10 +6,9 @@ from django.db import migrations, models
 
 # SQLite rebuilds the table to add a column, which drops 0003's no-overlap triggers: put them
 # back (PostgreSQL's exclusion constraints survive ALTER TABLE).
-_no_overlap = importlib.import_module("booking.migrations.0003_no_double_booking")
-restore_sqlite_triggers = _no_overlap._run(
-    {"sqlite": _no_overlap.SQLITE_BACKWARD + _no_overlap.SQLITE_FORWARD}
-)
+restore_sqlite_triggers = importlib.import_module(
+    "booking.migrations.0003_no_double_booking"
+).restore_sqlite_triggers
 
 
 class Migration(migrations.Migration):
