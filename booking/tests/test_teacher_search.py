@@ -294,7 +294,7 @@ def test_query_count_does_not_grow_with_the_teachers(client, specialties, as_stu
     assert len(re.findall('class="teacher-result__name"', html(client.get(url)))) == 12
 
 
-def test_next_free_slots_agree_with_available_slots_in_three_queries(
+def test_next_free_slots_agree_with_available_slots_in_two_queries(
     specialties, django_assert_num_queries
 ):
     student = StudentFactory()
@@ -307,7 +307,7 @@ def test_next_free_slots_agree_with_available_slots_in_three_queries(
         user.profile  # noqa: B018 - loaded before counting
     booking_settings = BookingSettings.current()
     now = timezone.now()
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         found = next_free_slots(teachers, viewer=student, now=now, settings=booking_settings)
     for user in teachers:
         slots = available_slots(
