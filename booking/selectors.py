@@ -15,6 +15,30 @@ def bookable_teacher(slug):
     return active_teachers().filter(profile__slug=slug).first()
 
 
+# What the teacher picker's names need: not every teacher's bio, video and favourites.
+_PICKER_FIELDS = (
+    "id",
+    "first_name",
+    "last_name",
+    "email",
+    "profile__slug",
+    "profile__display_name",
+)
+
+
+def teacher_picker(request):
+    """``[(slug, name)]`` of every bookable teacher, for the booking page's picker: the same
+    list for every user, kept in the cache until content changes (users, profiles and their
+    groups are in ``site_config.page_cache.PURGING_MODELS``), so a booking page neither reads
+    nor builds every teacher."""
+
+    def compute():
+        teachers = active_teachers().only(*_PICKER_FIELDS)
+        return [(teacher.profile.slug, teacher.display_name) for teacher in teachers]
+
+    return page_cache.remember(request, "teacher-picker", compute)
+
+
 # What a lesson list never shows of the other person (their password hash, the long texts of
 # their profile): not read, so a page of lessons reads and builds less.
 _NOT_IN_LESSON_LISTS = (

@@ -67,9 +67,8 @@ def after_hold_url():
         return reverse("booking:my_bookings")
 
 
-# What the teacher picker and the chosen teacher's slots and price need: not every teacher's
-# bio, video and favourites.
-TEACHER_PICKER_FIELDS = (
+# What the chosen teacher's slots, price and name need: not their bio, video and favourites.
+BOOKED_TEACHER_FIELDS = (
     "id",
     "is_active",
     "first_name",
@@ -116,9 +115,11 @@ def book(request):
     buttons), choose one (POST ``choose``: the lesson, its price and the cancellation rule),
     then add it to the basket (POST ``slot``: a hold)."""
     booking_settings = _booking_settings(request)
-    teachers = list(active_teachers().only(*TEACHER_PICKER_FIELDS))
+    teachers = selectors.teacher_picker(request)
     slug = request.POST.get("teacher") or request.GET.get("teacher") or ""
-    teacher = next((t for t in teachers if t.profile.slug == slug), None)
+    teacher = None
+    if slug in {teacher_slug for teacher_slug, _ in teachers}:
+        teacher = active_teachers().only(*BOOKED_TEACHER_FIELDS).filter(profile__slug=slug).first()
     if slug and teacher is None:
         messages.error(request, "This teacher cannot be booked. Please choose another teacher.")
 
