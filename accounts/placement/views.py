@@ -39,7 +39,9 @@ def quiz(request):
     """The questions; answering them scores an attempt and shows its result."""
     student = _student(request)
     questions = list(PlacementQuestion.objects.in_quiz())
-    form = PlacementQuizForm(request.POST or None, questions=questions)
+    form = PlacementQuizForm(
+        request.POST if request.method == "POST" else None, questions=questions
+    )
     after = next_url(request)
     if request.method == "POST" and questions and form.is_valid():
         attempt = score_quiz(student, questions, form.chosen())
