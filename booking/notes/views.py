@@ -43,13 +43,14 @@ def note_edit(request, pk):
         return redirect("booking:teacher_dashboard")
     note = getattr(booking, "lesson_note", None)
     history = level_history(booking.student)
+    posted = request.method == "POST"
     form = LessonNoteForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
         instance=note,
         current_levels=current_levels(history),
     )
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         was_published = note is not None and note.is_published
         publish = was_published or "publish" in request.POST
         try:
@@ -151,8 +152,9 @@ def teacher_student(request, public_slug):
     if not roles.is_student(student) or not teaches(request.user, student):
         raise Http404("Not one of your students")
     history = level_history(student)
-    form = LevelsForm(request.POST or None, current=current_levels(history))
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = LevelsForm(request.POST if posted else None, current=current_levels(history))
+    if posted and form.is_valid():
         added = record_levels(student, form.levels(), by=request.user, source=LevelSource.TEACHER)
         if added:
             messages.success(
