@@ -15,6 +15,8 @@ from booking.factories import BookingFactory
 from booking.models import LessonNote
 
 from .conftest import assert_no_axe_violations, login
+from .test_a11y_sweep import demo_path
+from .test_mobile_overflow import overflow
 
 User = get_user_model()
 TEACHER = "camille@petittalk.example"
@@ -85,3 +87,33 @@ def test_teacher_writes_notes_with_homework_and_the_student_reads_them(
         assert_no_axe_violations(page)
     finally:
         context.close()
+
+
+PHONE_PAGES = [
+    (STUDENT, "/profile/progress/"),
+    (STUDENT, "/profile/placement/"),
+    (STUDENT, "/bookings/{lesson}/notes/"),
+    (TEACHER, "/teacher/lessons/{lesson}/notes/"),
+    (TEACHER, "/teacher/students/{student}/"),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_notes_progress_and_quiz_pages_fit_a_390px_phone(browser, live_server, demo_site):
+    problems = []
+    for email in (STUDENT, TEACHER):
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True
+        )
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        try:
+            login(page, email)
+            expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+            for who, path in PHONE_PAGES:
+                if who == email:
+                    assert page.goto(demo_path(path)).status == 200, path
+                    problems.append(overflow(page))
+        finally:
+            context.close()
+    assert [problem for problem in problems if problem] == []
