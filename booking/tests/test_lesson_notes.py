@@ -245,3 +245,25 @@ def test_lessons_are_still_listed_when_old(client):
     client.force_login(old.teacher)
     assert client.get(f"/bookings/{old.pk}/notes/").status_code == 200
     assert timezone.now() - old.end > timedelta(days=100)
+
+
+# Personal data ---------------------------------------------------------------------------
+
+
+def test_notes_and_levels_are_in_the_students_data_and_erased_with_the_account(
+    client, django_capture_on_commit_callbacks
+):
+    from accounts.services import erase_user
+
+    note = LessonNoteFactory()
+    student = note.booking.student
+    LevelRecordFactory(student=student, level="B1")
+    client.force_login(student)
+    data = client.get("/profile/data/").json()
+    assert data["lesson_notes"][0]["homework"] == note.homework
+    assert data["levels"][0]["level"] == "B1"
+    assert data["placement_attempts"] == []
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_user(student)
+    assert not LessonNote.objects.exists()
+    assert not LevelRecord.objects.filter(student=student).exists()
