@@ -2,10 +2,12 @@
 Registered through ``accounts.models``."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable
 
@@ -21,6 +23,26 @@ class PlacementQuestionQuerySet(models.QuerySet):
     def in_quiz(self):
         """The quiz: active questions in the editors' order, answers joined (two queries)."""
         return self.active().order_by("sort_order", "pk").prefetch_related("answers")
+
+
+NO_RIGHT_ANSWER = "Tick the right answer: at least one answer must be right."
+
+
+class PlacementQuestionForm(WagtailAdminModelForm):
+    """The editors' form: a question needs a right answer among the answers it keeps."""
+
+    def clean(self):
+        cleaned = super().clean()
+        answers = self.formsets.get("answers")
+        if answers is not None and answers.is_valid():
+            kept = [
+                form.cleaned_data
+                for form in answers.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            ]
+            if kept and not any(answer.get("is_correct") for answer in kept):
+                raise ValidationError(NO_RIGHT_ANSWER)
+        return cleaned
 
 
 class PlacementQuestion(ClusterableModel):
@@ -40,6 +62,7 @@ class PlacementQuestion(ClusterableModel):
     active = models.BooleanField(default=True, help_text="Only active questions are asked.")
 
     objects = PlacementQuestionQuerySet.as_manager()
+    base_form_class = PlacementQuestionForm
 
     panels = [
         FieldPanel("text"),

@@ -93,7 +93,7 @@ def level_chart(records, zone, now=None):
         "height": HEIGHT,
         "left": LEFT,
         "right_x": WIDTH - RIGHT,
-        "axis_y": _n(HEIGHT - BOTTOM + 8),
+        "axis_y": _n(HEIGHT - BOTTOM + 20),
         "rows": rows,
         "lines": [],
         "ticks": [],

@@ -156,3 +156,45 @@ def test_an_offsite_next_is_ignored(client, student, quiz):
     client.force_login(student)
     response = client.post(QUIZ, {"next": "https://evil.example/"})
     assert response["Location"] == f"/profile/placement/{PlacementAttempt.objects.get().pk}/"
+
+
+def question_form_data(answers):
+    data = {
+        "text": "Which is right?",
+        "level": "B1",
+        "sort_order": "1",
+        "active": "on",
+        "answers-TOTAL_FORMS": str(len(answers)),
+        "answers-INITIAL_FORMS": "0",
+        "answers-MIN_NUM_FORMS": "2",
+        "answers-MAX_NUM_FORMS": "6",
+    }
+    for index, (text, right) in enumerate(answers):
+        data[f"answers-{index}-text"] = text
+        data[f"answers-{index}-ORDER"] = str(index + 1)
+        if right:
+            data[f"answers-{index}-is_correct"] = "on"
+    return data
+
+
+def test_editors_add_questions_with_a_right_answer_in_the_admin(client, editor):
+    from django.urls import reverse
+
+    from accounts.models import PlacementQuestion
+
+    url = reverse(PlacementQuestion.snippet_viewset.get_url_name("add"))
+    client.force_login(editor)
+    assert client.get(url).status_code == 200
+    response = client.post(url, question_form_data([("Oui", False), ("Non", False)]))
+    assert response.status_code == 200
+    assert "Tick the right answer" in response.content.decode()
+    assert not PlacementQuestion.objects.exists()
+    response = client.post(url, question_form_data([("Oui", True), ("Non", False)]))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    question = PlacementQuestion.objects.get()
+    assert [(a.text, a.is_correct) for a in question.answers.all()] == [
+        ("Oui", True),
+        ("Non", False),
+    ]
+    list_url = reverse(PlacementQuestion.snippet_viewset.get_url_name("list"))
+    assert "Which is right?" in client.get(list_url).content.decode()
