@@ -183,3 +183,12 @@ def test_a_lesson_without_notes_or_without_a_file_is_a_404(client, lesson):
     assert client.get(f"/bookings/{lesson.pk}/notes/").status_code == 404
     note = LessonNoteFactory(booking=lesson)
     assert client.get(f"/bookings/{note.booking_id}/notes/attachment/").status_code == 404
+
+
+def test_the_admin_booking_page_links_to_its_notes(client, shared):
+    note = shared["note"]
+    client.force_login(shared["admin"])
+    page = client.get(f"/admin/bookings/inspect/{note.booking_id}/").content.decode()
+    assert f'href="/bookings/{note.booking_id}/notes/"' in page
+    other = BookingFactory(completed=True)
+    assert "/notes/" not in client.get(f"/admin/bookings/inspect/{other.pk}/").content.decode()
