@@ -1,15 +1,20 @@
 """Demo users: an admin, an editor, four teachers with generated portraits, specialties and
-levels taught, one student; and the teacher specialties editors manage."""
+levels taught, one student with a level history; the teacher specialties and the placement
+quiz questions editors manage."""
 
 import io
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from . import roles
-from .models import Specialty
+from .levels import SKILLS
+from .models import LevelRecord, PlacementAnswer, PlacementQuestion, Specialty
+from .progress.models import LevelSource
 from .uploads import process_photo
 
 DEMO_PASSWORD = "petit-talk-demo"  # noqa: S105 - printed for local demo use only
@@ -176,12 +181,110 @@ def ensure_specialties():
         )
 
 
+# (level it checks, question, [(answer, right)]) — the right answer is not always first.
+PLACEMENT_QUESTIONS = [
+    (
+        "A1",
+        "How do you greet someone in the morning?",
+        [("Bonsoir", False), ("Bonjour", True), ("Bonne nuit", False)],
+    ),
+    (
+        "A1",
+        "Choose the right form: « Je ___ étudiant. »",
+        [("suis", True), ("es", False), ("est", False)],
+    ),
+    (
+        "A2",
+        "« Hier, nous ___ au cinéma. »",
+        [("allons", False), ("irons", False), ("sommes allés", True)],
+    ),
+    (
+        "A2",
+        "Which sentence is correct?",
+        [
+            ("Je n'ai pas de pain.", True),
+            ("Je n'ai pas du pain.", False),
+            ("Je ne pas ai de pain.", False),
+        ],
+    ),
+    (
+        "B1",
+        "« Quand j'étais petit, je ___ au football tous les samedis. »",
+        [("jouais", True), ("ai joué", False), ("jouerai", False)],
+    ),
+    (
+        "B1",
+        "« Si j'avais le temps, je ___ plus souvent. »",
+        [("lirai", False), ("lirais", True), ("lis", False)],
+    ),
+    (
+        "B2",
+        "« Il faut que tu ___ à l'heure demain. »",
+        [("es", False), ("seras", False), ("sois", True)],
+    ),
+    (
+        "C1",
+        "« ___ il fasse beau, nous sortirons. » Which fits best?",
+        [("Pourvu qu'", True), ("Parce qu'", False), ("Puisqu'", False)],
+    ),
+]
+
+# The demo student's history: (days ago, skill, level, by the first teacher or the quiz).
+LEVEL_HISTORY = [
+    (90, "placement"),
+    (45, {"speaking": "A2", "listening": "A2"}),
+    (7, {"speaking": "B1", "reading": "A2"}),
+]
+
+
+def ensure_placement_questions():
+    for order, (level, text, answers) in enumerate(PLACEMENT_QUESTIONS):
+        question, created = PlacementQuestion.objects.get_or_create(
+            text=text, defaults={"level": level, "sort_order": (order + 1) * 10}
+        )
+        if created:
+            for position, (answer, right) in enumerate(answers):
+                PlacementAnswer.objects.create(
+                    question=question, text=answer, is_correct=right, sort_order=position
+                )
+
+
+def ensure_level_history(student, teacher):
+    """Placement at A1 three months ago, then the teacher's changes (once)."""
+    if LevelRecord.objects.filter(student=student).exists():
+        return
+    now = timezone.now()
+    records = []
+    for days, change in LEVEL_HISTORY:
+        at = now - timedelta(days=days)
+        if change == "placement":
+            records += [
+                LevelRecord(
+                    student=student, skill=skill, level="A1", source=LevelSource.PLACEMENT, at=at
+                )
+                for skill in SKILLS
+            ]
+        else:
+            records += [
+                LevelRecord(
+                    student=student,
+                    skill=skill,
+                    level=level,
+                    source=LevelSource.TEACHER,
+                    recorded_by=teacher,
+                    at=at,
+                )
+                for skill, level in change.items()
+            ]
+    LevelRecord.objects.bulk_create(records)
+
+
 def load(log):
     ensure_specialties()
+    ensure_placement_questions()
     ensure_user("admin@petittalk.example", display_name="Admin", superuser=True)
     ensure_user("editor@petittalk.example", display_name="Eddie Editor", group=roles.EDITORS)
-    for spec in TEACHERS:
-        ensure_teacher(spec)
+    teachers = [ensure_teacher(spec) for spec in TEACHERS]
     student = ensure_user(STUDENT_EMAIL, display_name="Sam Student", group=roles.STUDENTS)
     _update_profile(
         student.profile,
@@ -192,6 +295,7 @@ def load(log):
             "favourite_films": "Amélie",
         },
     )
+    ensure_level_history(student, teachers[0])
     return [
         ("admin", "admin@petittalk.example", DEMO_PASSWORD),
         ("editor", "editor@petittalk.example", DEMO_PASSWORD),

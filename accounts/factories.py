@@ -4,6 +4,9 @@ import factory
 from django.contrib.auth import get_user_model
 
 from . import roles
+from .levels import Skill
+from .models import LevelRecord, PlacementAnswer, PlacementQuestion
+from .progress.models import LevelSource
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -60,3 +63,39 @@ class AdminFactory(UserFactory):
     email = factory.Sequence(lambda n: f"admin{n}@example.com")
     is_staff = True
     is_superuser = True
+
+
+class LevelRecordFactory(factory.django.DjangoModelFactory):
+    """A teacher's record: the student speaks at A2 (now unless told)."""
+
+    class Meta:
+        model = LevelRecord
+
+    student = factory.SubFactory(StudentFactory)
+    skill = Skill.SPEAKING
+    level = "A2"
+    source = LevelSource.TEACHER
+    recorded_by = factory.SubFactory(TeacherFactory)
+
+
+class PlacementQuestionFactory(factory.django.DjangoModelFactory):
+    """An active question checking A1, with a right answer ("Bonjour") and a wrong one;
+    ``answers=[("text", right), ...]`` gives others."""
+
+    class Meta:
+        model = PlacementQuestion
+        skip_postgeneration_save = True
+
+    text = factory.Sequence(lambda n: f"Question {n}: how do you say hello?")
+    level = "A1"
+    sort_order = factory.Sequence(lambda n: n)
+    active = True
+
+    @factory.post_generation
+    def answers(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        for order, (text, right) in enumerate(extracted or [("Bonjour", True), ("Merci", False)]):
+            PlacementAnswer.objects.create(
+                question=obj, text=text, is_correct=right, sort_order=order
+            )

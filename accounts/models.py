@@ -8,9 +8,24 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.text import slugify
 
+from .levels import CefrLevel
 from .managers import UserManager
+from .placement.models import PlacementAnswer, PlacementAttempt, PlacementQuestion
+from .progress.models import LevelRecord
 from .roles import TEACHERS
 from .zones import DEFAULT_ZONE, zone_choices
+
+__all__ = [
+    "CefrLevel",
+    "LevelRecord",
+    "PlacementAnswer",
+    "PlacementAttempt",
+    "PlacementQuestion",
+    "Profile",
+    "Specialty",
+    "Teacher",
+    "User",
+]
 
 
 class User(AbstractUser):
@@ -44,15 +59,6 @@ class User(AbstractUser):
             return profile.display_name
         full = self.get_full_name()
         return full or self.email.split("@")[0]
-
-
-class CefrLevel(models.TextChoices):
-    A1 = "A1", "A1 – Beginner"
-    A2 = "A2", "A2 – Elementary"
-    B1 = "B1", "B1 – Intermediate"
-    B2 = "B2", "B2 – Upper intermediate"
-    C1 = "C1", "C1 – Advanced"
-    C2 = "C2", "C2 – Proficient"
 
 
 class Specialty(models.Model):

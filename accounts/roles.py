@@ -97,6 +97,7 @@ EDITOR_MODEL_PERMISSIONS = {
     ("wagtailadmin", "admin"): ("access",),
     ("commerce", "offer"): ALL_ACTIONS,
     ("accounts", "specialty"): ALL_ACTIONS,
+    ("accounts", "placementquestion"): ALL_ACTIONS,
     ("cms_pages", "comment"): ALL_ACTIONS,
     ("booking", "lessonreview"): ALL_ACTIONS,
     ("cms_pages", "subscriber"): ALL_ACTIONS,
@@ -108,7 +109,7 @@ EDITOR_MODEL_PERMISSIONS = {
 def grant_editor_permissions(apps):
     """Give the Editors group everything in the tables above: enter the admin; add, edit and
     publish every page; manage images and documents in every collection; edit offers,
-    teacher specialties, testimonials, reviews, subscribers and campaigns.
+    teacher specialties, placement questions, testimonials, reviews, subscribers and campaigns.
 
     The one place editors get permissions, run by the data migration (historical ``apps``)
     and by ``load_demo`` (``django.apps.apps``; a flushed database has lost what the

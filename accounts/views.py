@@ -1,4 +1,5 @@
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -16,6 +17,7 @@ from site_config.money import format_cents
 
 from . import roles
 from .forms import DeleteAccountForm, FinishProfileForm, ProfileForm, ZoneForm
+from .placement.models import PlacementQuestion
 from .selectors import get_active_teacher, get_student_page, teacher_rating
 from .services import erase_user, erasure_preview, export_user_data
 from .zones import remember_zone
@@ -145,10 +147,19 @@ def profile_finish(request):
         messages.success(request, "Your profile is ready. Now choose a teacher for your lesson.")
         return redirect(next_url or "booking:teacher_list")
     skip_url = next_url or reverse("booking:teacher_list")
+    quiz_url = reverse("accounts:placement_quiz")
+    if next_url:
+        quiz_url += "?" + urlencode({"next": next_url})
     return render(
         request,
         "accounts/profile_finish.html",
-        {"form": form, "next_url": next_url, "skip_url": skip_url},
+        {
+            "form": form,
+            "next_url": next_url,
+            "skip_url": skip_url,
+            # The optional placement quiz is offered when editors have questions in it.
+            "quiz_url": quiz_url if PlacementQuestion.objects.active().exists() else "",
+        },
     )
 
 

@@ -23,6 +23,7 @@ from . import roles
 from .admin_display import LocalTimeColumn, MoneyColumn
 from .forms import TeacherCreateForm, TeacherEditForm
 from .models import Specialty, Teacher
+from .placement import admin as placement_admin  # noqa: F401 - registers the quiz snippets
 from .services import create_teacher
 
 

@@ -15,7 +15,7 @@ from accounts import roles
 from accounts.admin_display import LocalDisplayInspectMixin
 
 from .exceptions import BookingError
-from .models import Booking
+from .models import Booking, LessonNote
 from .transitions import TRANSITIONS, allowed_transitions
 
 
@@ -77,6 +77,9 @@ class BookingInspectView(LocalDisplayInspectMixin, InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["history_panel"] = HistoryPanel(self.object, self.request.user, self.url_namespace)
+        # Admins read a lesson's notes (drafts too) on its page, as its student does.
+        if LessonNote.objects.filter(booking=self.object).exists():
+            context["notes_url"] = reverse("booking:lesson_notes", args=[self.object.pk])
         return context
 
 

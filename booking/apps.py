@@ -12,6 +12,7 @@ class BookingConfig(AppConfig):
         from . import receivers  # noqa: F401 - connects the transition emails and erasure
         from .calendars import receivers as calendar_receivers  # noqa: F401 - export, erasure
         from .exports import export_bookings
+        from .notes import receivers as note_receivers  # noqa: F401 - export, erasure
         from .reviews import receivers as review_receivers  # noqa: F401 - export, erasure
 
         register_exporter("bookings")(export_bookings)

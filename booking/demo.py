@@ -1,15 +1,23 @@
-"""Demo content for booking (idempotent): the teachers' weekly availability.
+"""Demo content for booking (idempotent): the teachers' weekly availability, and the notes
+and homework of the demo student's held lesson.
 
 The demo student's lessons are made by ``commerce.demo``: they are booked and paid through
-the basket and checkout, so each paid lesson has its order."""
+the basket and checkout, so each paid lesson has its order. ``load_notes`` runs after it
+(``load_demo``'s list)."""
 
+import io
 from datetime import time
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
 
 from accounts import roles
 
-from .models import AvailabilityWindow
+from .models import AvailabilityWindow, Booking, LessonNote
+from .notes.rules import held_lessons
+from .notes.uploads import process_attachment
 
 WEEKLY_WINDOWS = [(time(9), time(12)), (time(14), time(18))]  # Monday to Friday
 
@@ -29,4 +37,58 @@ def load(log):
                 for start, end in WEEKLY_WINDOWS
             )
     log(f"Booking: availability for {len(teachers)} teacher(s).")
+    return []
+
+
+DEMO_STUDENT = "student@petittalk.example"
+DEMO_NOTES = """We talked about your weekend and your favourite café in London.
+
+- **Greetings**: _bonjour_, _salut_, _bonsoir_ and when to use each
+- Ordering: « Je voudrais un café, s'il vous plaît. »
+
+Your pronunciation of the French **r** is much better. Next time: the passé composé."""
+DEMO_HOMEWORK = """1. Learn the days of the week (see the attached card).
+2. Write five sentences about your weekend, starting with « Samedi, j'ai… ».
+3. Listen to https://www.rfi.fr/fr/podcasts for ten minutes."""
+DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+
+def _days_card():
+    """A small generated worksheet: the days of the week, as a PNG attachment."""
+    image = Image.new("RGB", (600, 420), (250, 246, 238))
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=36)
+    draw.text((30, 20), "Les jours de la semaine", fill=(20, 33, 61), font=font)
+    for index, day in enumerate(DAYS):
+        draw.text((50, 80 + index * 46), f"{index + 1}. {day}", fill=(0, 85, 164), font=font)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile("jours-de-la-semaine.png", buffer.getvalue(), "image/png")
+
+
+def load_notes(log):
+    """The demo student's first held lesson gets its teacher's published notes, homework and
+    a worksheet (written directly: the demo sends no email)."""
+    lesson = (
+        Booking.objects.filter(held_lessons(), student__email__iexact=DEMO_STUDENT)
+        .order_by("start")
+        .first()
+    )
+    if lesson is None or LessonNote.objects.filter(booking=lesson).exists():
+        return []
+    stored, content_type, download_name = process_attachment(_days_card())
+    now = timezone.now()
+    note = LessonNote(
+        booking=lesson,
+        author=lesson.teacher,
+        notes=DEMO_NOTES,
+        homework=DEMO_HOMEWORK,
+        attachment_type=content_type,
+        attachment_name=download_name,
+        published_at=now,
+        notified_at=now,
+    )
+    note.attachment.save(stored.name, stored, save=False)
+    note.save()
+    log("Booking: notes and homework for the demo student's held lesson.")
     return []

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.factories import StudentFactory, TeacherFactory
 
-from .models import AvailabilityWindow, Booking, TimeOff
+from .models import AvailabilityWindow, Booking, LessonNote, TimeOff
 from .transitions import ACTIVE_STATUSES, BookingStatus
 from .video_rooms import new_room_url
 
@@ -92,3 +92,17 @@ class TimeOffFactory(factory.django.DjangoModelFactory):
     teacher = factory.SubFactory(TeacherFactory)
     start_date = factory.LazyFunction(lambda: (timezone.now() + timedelta(days=10)).date())
     end_date = factory.LazyAttribute(lambda o: o.start_date + timedelta(days=6))
+
+
+class LessonNoteFactory(factory.django.DjangoModelFactory):
+    """Published notes with homework of a completed lesson (notified: its email went out)."""
+
+    class Meta:
+        model = LessonNote
+
+    booking = factory.SubFactory(BookingFactory, completed=True)
+    author = factory.LazyAttribute(lambda o: o.booking.teacher)
+    notes = "We practised **greetings** and the verb _être_."
+    homework = "- Learn the days of the week\n- Write five sentences with être"
+    published_at = factory.LazyFunction(timezone.now)
+    notified_at = factory.LazyAttribute(lambda o: o.published_at)

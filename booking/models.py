@@ -14,6 +14,7 @@ from site_config.admin_forms import EurosAdminForm
 
 from .calendars.models import ExternalBusyTime, ExternalCalendar  # noqa: F401 - booking models
 from .exceptions import InvalidTransition, SlotTaken
+from .notes.models import LessonNote  # noqa: F401 - lesson notes are booking models
 from .reviews.models import LessonReview  # noqa: F401 - lesson reviews are booking models
 from .signals import booking_transitioned
 from .transitions import (

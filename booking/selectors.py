@@ -59,17 +59,19 @@ def _other_person(relation):
 
 
 def student_lessons(student):
-    """``student``'s lessons, for their own lists ("My bookings"): the teacher (with profile)
-    and the review joined; ``booking.student`` is ``student`` itself (no join, no query)."""
-    return student.bookings.select_related("teacher__profile", "review").defer(
+    """``student``'s lessons, for their own lists ("My bookings"): the teacher (with profile),
+    the review and the lesson notes joined; ``booking.student`` is ``student`` itself (no
+    join, no query)."""
+    return student.bookings.select_related("teacher__profile", "review", "lesson_note").defer(
         *_other_person("teacher")
     )
 
 
 def teacher_lessons(teacher):
     """``teacher``'s lessons, for their own lists (the dashboard): the student (with profile)
-    joined; ``booking.teacher`` is ``teacher`` itself (no join, no query)."""
-    return teacher.teaching_bookings.select_related("student__profile").defer(
+    and the lesson notes joined; ``booking.teacher`` is ``teacher`` itself (no join, no
+    query)."""
+    return teacher.teaching_bookings.select_related("student__profile", "lesson_note").defer(
         *_other_person("student")
     )
 

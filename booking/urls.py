@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .calendars import views as calendar_views
 from .finder import views as finder_views
+from .notes import views as note_views
 from .reviews import views as review_views
 
 app_name = "booking"
@@ -15,7 +16,19 @@ urlpatterns = [
     path("bookings/<int:pk>/remove/", views.remove, name="remove"),
     path("bookings/<int:pk>/reschedule/", views.reschedule, name="reschedule"),
     path("bookings/<int:booking_id>/review/", review_views.review_create, name="review_create"),
+    path("bookings/<int:pk>/notes/", note_views.lesson_notes, name="lesson_notes"),
+    path(
+        "bookings/<int:pk>/notes/attachment/",
+        note_views.note_attachment,
+        name="note_attachment",
+    ),
     path("teacher/", views.teacher_dashboard, name="teacher_dashboard"),
+    path("teacher/lessons/<int:pk>/notes/", note_views.note_edit, name="note_edit"),
+    path(
+        "teacher/students/<slug:public_slug>/",
+        note_views.teacher_student,
+        name="teacher_student",
+    ),
     path("teacher/availability/", views.availability, name="availability"),
     path("teacher/calendars/", calendar_views.calendars, name="calendars"),
     path(

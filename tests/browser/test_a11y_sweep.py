@@ -3,6 +3,7 @@ plus reduced motion and visible keyboard focus."""
 
 import pytest
 
+from booking.models import LessonNote
 from tests.browser.conftest import assert_no_axe_violations, login
 
 DEMO_STUDENT = "student@petittalk.example"
@@ -37,9 +38,14 @@ DASHBOARD_PAGES = [
     (DEMO_STUDENT, "/profile/edit/"),
     (DEMO_STUDENT, "/profile/finish/"),
     (DEMO_STUDENT, "/comments/new/"),
+    (DEMO_STUDENT, "/profile/progress/"),
+    (DEMO_STUDENT, "/profile/placement/"),
+    (DEMO_STUDENT, "/bookings/{lesson}/notes/"),
     (DEMO_TEACHER, "/teacher/"),
     (DEMO_TEACHER, "/teacher/availability/"),
     (DEMO_TEACHER, "/teacher/calendars/"),
+    (DEMO_TEACHER, "/teacher/lessons/{lesson}/notes/"),
+    (DEMO_TEACHER, "/teacher/students/{student}/"),
     (DEMO_TEACHER, "/profile/"),
     (DEMO_TEACHER, "/profile/edit/"),
     (DEMO_EDITOR, "/profile/"),
@@ -52,6 +58,17 @@ def open_page(page, path, *, expect_status=200):
     page.wait_for_load_state("load")
 
 
+def demo_path(path):
+    """A path naming demo records, whose ids a fresh database decides: ``{lesson}`` (the
+    demo student's lesson with notes) and ``{student}`` (the demo student's page slug)."""
+    if "{" not in path:
+        return path
+    note = LessonNote.objects.select_related("booking__student__profile").get(
+        booking__student__email=DEMO_STUDENT
+    )
+    return path.format(lesson=note.booking_id, student=note.booking.student.profile.public_slug)
+
+
 def sweep(page, paths):
     """axe on each path; one browser session per role keeps the demo data loaded once.
 
@@ -59,7 +76,7 @@ def sweep(page, paths):
     expected (a route the sweep needs that is missing answers 404 and fails) and every page
     that sends the user to the login page."""
     problems = []
-    for path in paths:
+    for path in map(demo_path, paths):
         response = page.goto(path)
         expected = 404 if "does-not-exist" in path else 200
         sent_to_login = "/accounts/login/" in page.url and "/accounts/login/" not in path

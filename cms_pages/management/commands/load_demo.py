@@ -15,6 +15,7 @@ DEMO_LOADERS = (
     "booking.demo.load",
     "booking.calendars.demo.load",
     "commerce.demo.load",
+    "booking.demo.load_notes",  # after commerce: notes need the demo student's held lesson
     "cms_pages.testimonials.demo.load",
     "cms_pages.newsletter.demo.load",
 )
