@@ -35,9 +35,10 @@ def _other_person(relation):
 
 
 def student_lessons(student):
-    """``student``'s lessons, for their own lists ("My bookings"): the teacher (with profile)
-    and the review joined; ``booking.student`` is ``student`` itself (no join, no query)."""
-    return student.bookings.select_related("teacher__profile", "review").defer(
+    """``student``'s lessons, for their own lists ("My bookings"): the teacher (with profile),
+    the review and a no-show dispute joined; ``booking.student`` is ``student`` itself (no
+    join, no query)."""
+    return student.bookings.select_related("teacher__profile", "review", "outcome_dispute").defer(
         *_other_person("teacher")
     )
 

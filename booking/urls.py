@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .calendars import views as calendar_views
 from .finder import views as finder_views
+from .outcomes import views as outcome_views
 from .reviews import views as review_views
 
 app_name = "booking"
@@ -15,6 +16,12 @@ urlpatterns = [
     path("bookings/<int:pk>/remove/", views.remove, name="remove"),
     path("bookings/<int:pk>/reschedule/", views.reschedule, name="reschedule"),
     path("bookings/<int:booking_id>/review/", review_views.review_create, name="review_create"),
+    path("bookings/<int:pk>/dispute/", outcome_views.dispute, name="outcome_dispute"),
+    path(
+        "bookings/<int:pk>/technical-problem/",
+        outcome_views.technical_problem,
+        name="outcome_technical_problem",
+    ),
     path("teacher/", views.teacher_dashboard, name="teacher_dashboard"),
     path("teacher/availability/", views.availability, name="availability"),
     path("teacher/calendars/", calendar_views.calendars, name="calendars"),
@@ -28,6 +35,7 @@ urlpatterns = [
     ),
     path("teacher/bookings/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("teacher/bookings/<int:pk>/decline/", views.decline, name="decline"),
+    path("teacher/bookings/<int:pk>/outcome/", outcome_views.record_outcome, name="outcome"),
     path("calendar/link/", views.calendar_token, name="calendar_token"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]
