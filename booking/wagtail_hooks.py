@@ -20,7 +20,6 @@ from .models import Booking, BookingStatus, ExternalCalendar, LessonOutcome, Out
 from .outcomes import admin as outcomes_admin  # noqa: F401 - registers the disputes viewset
 from .reviews import admin as reviews_admin  # noqa: F401 - registers the reviews viewset
 
-
 register_permission_policy(Booking, AdminOnlyViewPolicy(Booking))
 register_permission_policy(ExternalCalendar, AdminOnlyViewPolicy(ExternalCalendar))
 register_permission_policy(OutcomeDispute, AdminOnlyViewPolicy(OutcomeDispute))
