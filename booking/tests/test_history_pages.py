@@ -114,7 +114,7 @@ def test_teacher_dashboard_splits_decisions_upcoming_and_history(client, teacher
     confirmed = make_booking(
         teacher, student, now + timedelta(days=3), status=BookingStatus.CONFIRMED
     )
-    ended = make_booking(teacher, student, now - timedelta(days=1), status=BookingStatus.CONFIRMED)
+    ended = make_booking(teacher, student, now - timedelta(hours=5), status=BookingStatus.CONFIRMED)
     done = make_booking(
         teacher, student, now - timedelta(days=3), status=BookingStatus.COMPLETED, outcome="held"
     )

@@ -96,6 +96,8 @@ def test_the_table_says_a_lesson_is_marked_only_after_its_end_and_held_by_itself
     mark_held, complete = TRANSITIONS["mark_held"], TRANSITIONS["complete"]
     assert not mark_held.is_due(paid, paid.end - timedelta(minutes=1))
     assert mark_held.is_due(paid, paid.end)
+    assert not complete.is_due(paid, paid.end + timedelta(hours=47, minutes=59))
+    assert complete.is_due(paid, paid.end + timedelta(hours=48))
     assert "mark_held" not in allowed_transitions(paid, admin_user)
     assert "mark_held" in allowed_transitions(paid, admin_user, now=paid.end)
     assert "complete" not in allowed_transitions(paid, None, now=paid.end)
