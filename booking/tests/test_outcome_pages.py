@@ -269,3 +269,31 @@ def test_admin_dashboard_counts_teacher_no_shows_per_teacher_over_90_days(client
     assert "Teacher no-shows, last 90 days" in page
     assert f'<td data-teacher="{often.pk}">2</td>' in page
     assert f'data-teacher="{long_ago.pk}"' not in page
+
+
+# The booking admin's actions read the same table -----------------------------------------
+
+
+def test_admin_records_a_teacher_no_show_from_the_booking_admin(client, ended, admin_user):
+    client.force_login(admin_user)
+    url = f"/admin/bookings/action/{ended.pk}/mark_teacher_no_show/"
+    assert "full refund and a bonus credit" in client.get(url).content.decode()
+    response = client.post(url, {"note": "The teacher told us."})
+    assert response.status_code == 302
+    ended.refresh_from_db()
+    assert (ended.status, ended.outcome) == (BookingStatus.CANCELLED, "teacher_no_show")
+    event = ended.events.last()
+    assert event.by == admin_user and event.note == "The teacher told us."
+
+
+def test_admin_refunds_a_technical_problem_for_the_student(client, spoiled, admin_user):
+    client.force_login(admin_user)
+    page = client.get(f"/admin/bookings/inspect/{spoiled.pk}/").content.decode()
+    url = f"/admin/bookings/action/{spoiled.pk}/refund_technical_problem/"
+    assert url in page
+    assert f"/admin/bookings/action/{spoiled.pk}/mark_held/" not in page
+    client.post(url)
+    spoiled.refresh_from_db()
+    assert spoiled.status == BookingStatus.CANCELLED
+    again = client.post(url, follow=True)
+    assert "cannot be refunded" in again.content.decode()
