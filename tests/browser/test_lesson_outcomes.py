@@ -33,6 +33,9 @@ def test_teacher_records_a_technical_problem_and_the_student_chooses_a_refund(pa
     card = page.locator(f'.booking-card[data-booking="{lesson.pk}"]')
     expect(card.get_by_role("group", name="What happened at this lesson?")).to_be_visible()
     assert_no_axe_violations(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert overflow(page) is None  # the outcome form fits a phone
+    page.set_viewport_size({"width": 1280, "height": 900})
     card.get_by_label("Technical problem").check()
     card.get_by_label(re.compile("Message to")).fill("The sound kept cutting out, sorry.")
     card.get_by_role("button", name="Record the outcome").click()
