@@ -29,6 +29,7 @@ def get_active_teacher(slug):
 NOT_A_RELATIONSHIP_STATUSES = ("held", "expired", "removed")
 PUBLISHED = "approved"
 COMPLETED = "completed"
+HELD = "held"  # the lesson outcome of a lesson that took place
 
 
 def get_student_page(public_slug, viewer):
@@ -78,6 +79,6 @@ def teacher_rating(teacher):
     or ``(None, 0)``. Read through the user's reverse relations (``teaching_bookings`` →
     ``review``), so accounts imports no review model."""
     summary = teacher.teaching_bookings.filter(
-        review__status=PUBLISHED, status=COMPLETED
+        review__status=PUBLISHED, status=COMPLETED, outcome=HELD
     ).aggregate(average=Avg("review__rating"), count=Count("review"))
     return summary["average"], summary["count"]

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -10,19 +11,37 @@ from django.views.generic import FormView
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.permission_policies.base import BasePermissionPolicy
 
 from accounts import roles
 from accounts.admin_display import LocalDisplayInspectMixin
 
 from .exceptions import BookingError
 from .models import Booking, LessonNote
-from .transitions import TRANSITIONS, allowed_transitions
+from .transitions import OUTCOME_TRANSITIONS, TRANSITIONS, allowed_transitions
+
+
+class AdminOnlyViewPolicy(BasePermissionPolicy):
+    """Admins may list, inspect and export bookings; nobody edits them as raw data
+    (every change goes through a transition action)."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and roles.is_admin(user)
+
+    def user_has_any_permission(self, user, actions):
+        return "view" in actions and roles.is_admin(user)
+
+    def users_with_any_permission(self, actions):
+        return get_user_model().objects.filter(is_active=True, is_superuser=True)
+
+    def users_with_permission(self, action):
+        return self.users_with_any_permission([action])
 
 
 def actions_for(booking, user, now=None):
     """(name, button label) of each admin action the status table allows ``user`` now: none
-    that the booking's state or the moment rules out (no "Mark as completed" before the
-    lesson's end)."""
+    that the booking's state or the moment rules out (no outcome, such as "Mark as held",
+    before the lesson's end)."""
     return [
         (name, TRANSITIONS[name].admin_label)
         for name in allowed_transitions(booking, user, now)
@@ -59,6 +78,8 @@ class BookingInspectView(LocalDisplayInspectMixin, InspectView):
             "teacher",
             "student",
             "status",
+            "outcome",
+            "outcome_at",
             "hold_expires_at",
             "hold_extended_at",
             "goal",
@@ -144,8 +165,10 @@ class BookingActionView(WagtailAdminTemplateMixin, FormView):
                 by=by, reason=note, refund=form.cleaned_data["refund"]
             ),
             "remove": lambda: booking.remove(by=by),
-            "complete": lambda: booking.complete(by=by),
+            "refund_technical_problem": lambda: booking.refund_technical_problem(by=by),
         }
+        for outcome, name in OUTCOME_TRANSITIONS.items():
+            calls[name] = lambda outcome=outcome: booking.record_outcome(outcome, by=by, note=note)
         try:
             calls[self.action]()
         except (BookingError, PermissionDenied) as error:

@@ -1,4 +1,5 @@
-"""Wagtail admin dashboard: lessons booked this week and month, and per week (a chart).
+"""Wagtail admin dashboard: lessons booked this week and month, and per week (a chart); and
+teachers' no-shows over the last 90 days (``booking.outcomes.services.teacher_no_shows``).
 
 Only users who may view bookings (the bookings permission policy: admins) see this panel;
 editors manage content and see no booking figures. The revenue panel is commerce's
@@ -16,6 +17,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.permissions import policy_registry
 
 from .models import Booking, BookingStatus
+from .outcomes.services import NO_SHOW_PERIOD, teacher_no_shows
 
 CHART_WEEKS = 12
 
@@ -67,7 +69,8 @@ def booking_summary(now=None):
 
 class BookingsPanel(Component):
     """Lessons booked this week and month, and an accessible chart of the last 12 weeks with
-    the same numbers in a table beside it."""
+    the same numbers in a table beside it; then the teachers who did not come to a lesson in
+    the last 90 days, with how often."""
 
     name = "petit_talk_bookings"
     template_name = "booking/dashboard/bookings_panel.html"
@@ -80,6 +83,8 @@ class BookingsPanel(Component):
         context = super().get_context_data(parent_context)
         context["summary"] = booking_summary()
         context["chart_weeks"] = CHART_WEEKS
+        context["no_shows"] = teacher_no_shows()
+        context["no_show_days"] = NO_SHOW_PERIOD.days
         return context
 
 

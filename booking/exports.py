@@ -22,6 +22,7 @@ def export_bookings(user):
             "start": b.start.isoformat(),
             "end": b.end.isoformat(),
             "status": b.status,
+            "outcome": b.outcome,
             "goal": b.goal,
             "price_cents": b.price_cents,
             "teacher_message": b.teacher_message,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.factories import StudentFactory, TeacherFactory
 
 from .models import AvailabilityWindow, Booking, LessonNote, TimeOff
-from .transitions import ACTIVE_STATUSES, BookingStatus
+from .transitions import ACTIVE_STATUSES, BookingStatus, LessonOutcome
 from .video_rooms import new_room_url
 
 #: Each booking without an explicit start gets its own hour, so none overlap.
@@ -30,11 +30,22 @@ def _own_hour(days_from_now):
     return base - step if days_from_now < 0 else base + step
 
 
+_next_ended = itertools.count()
+
+
+def _ended():
+    """The start of a 60-minute lesson that ended an hour ago, or (each next call) two hours
+    earlier than the last one."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    return now - timedelta(hours=2 + 2 * next(_next_ended))
+
+
 class BookingFactory(factory.django.DjangoModelFactory):
     """A confirmed 60-minute lesson at €18.00, three days from now (each in its own hour).
 
     Traits: ``held`` (in a basket, hold expiring in 30 minutes), ``paid``, ``confirmed``,
-    ``completed`` (in the past), ``cancelled``, ``declined``, ``expired``, ``removed``.
+    ``completed`` (in the past, outcome "held"), ``ended`` (confirmed, ended an hour or more
+    ago, awaiting its outcome), ``cancelled``, ``declined``, ``expired``, ``removed``.
     ``is_active`` follows the status, as the transitions keep it, and a lesson that was
     confirmed (confirmed, completed) has its video room, as confirming gives it.
     """
@@ -51,7 +62,15 @@ class BookingFactory(factory.django.DjangoModelFactory):
         )
         paid = factory.Trait(status=BookingStatus.PAID)
         confirmed = factory.Trait(status=BookingStatus.CONFIRMED)
-        completed = factory.Trait(status=BookingStatus.COMPLETED, days_from_now=-3)
+        completed = factory.Trait(
+            status=BookingStatus.COMPLETED,
+            days_from_now=-3,
+            outcome=LessonOutcome.HELD,
+            outcome_at=factory.LazyAttribute(lambda o: o.end),
+        )
+        # Confirmed, ended an hour ago (each next one two hours earlier), outcome not
+        # recorded yet.
+        ended = factory.Trait(status=BookingStatus.CONFIRMED, start=factory.LazyFunction(_ended))
         cancelled = factory.Trait(status=BookingStatus.CANCELLED)
         declined = factory.Trait(status=BookingStatus.DECLINED)
         expired = factory.Trait(status=BookingStatus.EXPIRED)

@@ -15,14 +15,17 @@ from site_config.admin_forms import EurosAdminForm
 from .calendars.models import ExternalBusyTime, ExternalCalendar  # noqa: F401 - booking models
 from .exceptions import InvalidTransition, SlotTaken
 from .notes.models import LessonNote  # noqa: F401 - lesson notes are booking models
+from .outcomes.models import OutcomeDispute  # noqa: F401 - no-show disputes are booking models
 from .reviews.models import LessonReview  # noqa: F401 - lesson reviews are booking models
 from .signals import booking_transitioned
 from .transitions import (
     ACTIVE_STATUSES,
+    OUTCOME_TRANSITIONS,
     REFUND,
     TRANSITIONS,
     VIDEO_ROOM,
     BookingStatus,
+    LessonOutcome,
     staff,
     student_owner,
     teacher_owner,
@@ -198,6 +201,12 @@ class Booking(models.Model):
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     # How many times the lesson was moved to another time (at most max_reschedules).
     reschedule_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    # What happened at the lesson (booking.transitions.LessonOutcome), and when it was
+    # recorded: set by the outcome transitions, empty until the lesson has ended.
+    outcome = models.CharField(
+        max_length=20, choices=LessonOutcome.choices, blank=True, editable=False
+    )
+    outcome_at = models.DateTimeField("outcome recorded at", null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -248,6 +257,22 @@ class Booking(models.Model):
         return ""
 
     @property
+    def was_held(self):
+        """The lesson took place: completed with the outcome "held" (what reviews, notes and
+        homework need)."""
+        return self.status == BookingStatus.COMPLETED and self.outcome == LessonOutcome.HELD
+
+    @property
+    def awaits_technical_choice(self):
+        """A technical problem spoiled the lesson and its student has not yet chosen between
+        a refund and a free move."""
+        return TRANSITIONS["refund_technical_problem"].is_open_to(self)
+
+    def awaits_outcome(self, now=None):
+        """The lesson has ended and nobody has recorded how it went yet."""
+        return TRANSITIONS["mark_held"].is_open_to(self) and self.end <= (now or timezone.now())
+
+    @property
     def join_opens_at(self):
         return self.start - JOIN_OPENS_BEFORE
 
@@ -266,6 +291,8 @@ class Booking(models.Model):
         confirmed lessons move up to the cancellation deadline, at most ``max_reschedules``
         times each."""
         now = now or timezone.now()
+        if self.awaits_technical_choice:
+            return ""  # a free move, whenever the student chooses it
         booking_settings = booking_settings or BookingSettings.current()
         if self.status not in TRANSITIONS["reschedule"].sources:
             return "Only paid or confirmed lessons can be rescheduled."
@@ -370,10 +397,17 @@ class Booking(models.Model):
         ``slot_free(locked, start, end, now)`` raises ``SlotUnavailable`` unless the new time
         is free (``booking.services.reschedule_booking`` passes the slot rules); the database
         constraint has the last word (``SlotTaken``). Call ``reschedule_booking``, not this.
+
+        A lesson a technical problem spoiled (``awaits_technical_choice``) moves for free
+        instead ("reschedule_technical_problem"): whenever its student chooses it, once, and
+        not counted against ``max_reschedules``; its outcome is cleared, since the lesson is
+        to come again.
         """
         booking_settings = BookingSettings.current()
         old_start = self.start
         end = start + (self.end - self.start)
+        free = self.awaits_technical_choice
+        name = "reschedule_technical_problem" if free else "reschedule"
 
         def movable(locked, now):
             if (locked.start, locked.reschedule_count) != (old_start, self.reschedule_count):
@@ -383,19 +417,24 @@ class Booking(models.Model):
                 raise InvalidTransition(refusal)
             slot_free(locked, start, end, now)
 
+        changes = {
+            "start": start,
+            "end": end,
+            "reminder_sent_at": None,  # the reminder is due again before the new time
+        }
+        if free:
+            changes |= {"outcome": "", "outcome_at": None}
+        else:
+            changes["reschedule_count"] = self.reschedule_count + 1
         return self._transition(
-            "reschedule",
+            name,
             by=by,
-            note=f"Moved from {old_start.astimezone(UTC):%Y-%m-%d %H:%M} UTC "
+            note=f"{'Free move after a technical problem' if free else 'Moved'} from "
+            f"{old_start.astimezone(UTC):%Y-%m-%d %H:%M} UTC "
             f"to {start.astimezone(UTC):%Y-%m-%d %H:%M} UTC.",
             check=movable,
             now=now,
-            changes={
-                "start": start,
-                "end": end,
-                "reschedule_count": self.reschedule_count + 1,
-                "reminder_sent_at": None,  # the reminder is due again before the new time
-            },
+            changes=changes,
             previous={"start": old_start},
         )
 
@@ -425,9 +464,33 @@ class Booking(models.Model):
         )
 
     def complete(self, by=None, now=None):
-        """confirmed → completed once the lesson's end has passed (the table's ``when``;
-        ``complete_lessons`` runs it as the system; an admin may too)."""
-        return self._transition("complete", by=by, now=now)
+        """confirmed → completed, the outcome "held": by the system once the outcome window
+        (48 hours after the end) has passed with nothing recorded (``complete_lessons``); by
+        the lesson's teacher or an admin from the end (``record_outcome``)."""
+        if by is None:
+            return self._transition("complete", by=None, now=now)
+        return self.record_outcome(LessonOutcome.HELD, by=by, now=now)
+
+    def record_outcome(self, outcome, by, note="", now=None):
+        """What happened at a confirmed lesson, recorded from its end by its teacher or an
+        admin (the table's rows for each ``LessonOutcome``): held (completed), student
+        no-show (did not take place, spent; the student may dispute it), teacher no-show
+        (cancelled with a full refund and a bonus credit), technical problem (did not take
+        place; the student chooses a refund or a free move)."""
+        name = OUTCOME_TRANSITIONS.get(outcome)
+        if name is None:
+            raise InvalidTransition("Please choose what happened at the lesson.")
+        return self._transition(name, by=by, note=note, reason=note, now=now)
+
+    def refund_technical_problem(self, by, now=None):
+        """A technical problem spoiled the lesson: its student (or an admin) chooses a full
+        refund instead of a free move (once: the lesson is then cancelled)."""
+        return self._transition("refund_technical_problem", by=by, now=now)
+
+    def refund_after_dispute(self, by, note="", now=None):
+        """An admin agrees with the student's dispute of a no-show: full refund (call
+        ``booking.outcomes.services.resolve_dispute``, which records the decision)."""
+        return self._transition("refund_after_dispute", by=by, note=note, reason=note, now=now)
 
     # The one way a status changes ------------------------------------------------------
 
@@ -472,9 +535,12 @@ class Booking(models.Model):
                 check(locked, now)
             locked.status = transition.target
             locked.is_active = transition.target in ACTIVE_STATUSES
-            for field, value in (changes or {}).items():
+            changes = dict(changes or {})
+            if transition.outcome is not None:
+                changes |= {"outcome": transition.outcome, "outcome_at": now}
+            for field, value in changes.items():
                 setattr(locked, field, value)
-            fields = ["status", "is_active", "updated_at", *(changes or {})]
+            fields = ["status", "is_active", "updated_at", *changes]
             if VIDEO_ROOM in transition.effects and not locked.video_room_url:
                 locked.video_room_url = new_room_url()
                 fields.append("video_room_url")

@@ -18,6 +18,7 @@ from accounts.zones import format_local
 from site_config.mail import brand_name, encode_attachment, send_templated_email
 
 from .models import BookingStatus
+from .outcomes.models import dispute_deadline
 from .video_rooms import JOIN_OPENS_BEFORE
 
 PRODID = "-//Petit Talk//Lessons//EN"
@@ -45,6 +46,26 @@ RESCHEDULE_EMAILS = [
     ("student", "rescheduled_student", "REQUEST"),
     ("teacher", "rescheduled_teacher", "REQUEST"),
 ]
+# A transition that records a lesson's outcome or settles it (booking.outcomes), by name
+#   → [(recipient side, email template name)]: no calendar file, the lesson is over.
+OUTCOME_EMAILS = {
+    "mark_held": [("student", "held_student")],
+    "complete": [("student", "held_student")],
+    "mark_student_no_show": [("student", "student_no_show_student")],
+    "mark_teacher_no_show": [
+        ("student", "teacher_no_show_student"),
+        ("teacher", "teacher_no_show_teacher"),
+    ],
+    "mark_technical_problem": [("student", "technical_problem_student")],
+    "refund_technical_problem": [
+        ("student", "technical_refund_student"),
+        ("teacher", "technical_refund_teacher"),
+    ],
+    "refund_after_dispute": [
+        ("student", "dispute_refunded_student"),
+        ("teacher", "dispute_refunded_teacher"),
+    ],
+}
 REMINDER_EMAILS = [
     ("student", "reminder_student", "REQUEST"),
     ("teacher", "reminder_teacher", "REQUEST"),
@@ -120,6 +141,7 @@ def booking_ics(booking, method="REQUEST", attendee=None):
 
 
 def _email_args(booking, side, template, method, note="", previous_start=None):
+    """One email's task arguments; ``method`` None: no calendar file."""
     recipient = booking.student if side == "student" else booking.teacher
     other = booking.teacher if side == "student" else booking.student
     context = {
@@ -134,16 +156,29 @@ def _email_args(booking, side, template, method, note="", previous_start=None):
         "join_minutes": int(JOIN_OPENS_BEFORE.total_seconds() // 60),
         "old_when": format_local(previous_start, recipient) if previous_start else "",
     }
-    attachment = encode_attachment(
-        "lesson.ics",
-        booking_ics(booking, method, attendee=recipient),
-        f"text/calendar; method={method}; charset=utf-8",
-    )
+    if booking.outcome:
+        deadline = dispute_deadline(booking)
+        context |= {
+            "outcome": booking.get_outcome_display(),
+            "review_path": f"/bookings/{booking.pk}/review/",
+            "dispute_path": f"/bookings/{booking.pk}/dispute/",
+            "dispute_until": format_local(deadline, recipient) if deadline else "",
+            "choice_path": f"/bookings/{booking.pk}/technical-problem/",
+        }
+    attachments = []
+    if method:
+        attachments.append(
+            encode_attachment(
+                "lesson.ics",
+                booking_ics(booking, method, attendee=recipient),
+                f"text/calendar; method={method}; charset=utf-8",
+            )
+        )
     return {
         "template_prefix": f"booking/email/{template}",
         "context": context,
         "to": [recipient.email],
-        "attachments": [attachment],
+        "attachments": attachments,
     }
 
 
@@ -160,6 +195,22 @@ def queue_transition_emails(booking, new_status, note=""):
     """Queue the emails that tell the student and/or teacher about a status change."""
     plan = TRANSITION_EMAILS[new_status]
     _queue([_email_args(booking, side, template, method, note) for side, template, method in plan])
+
+
+def queue_outcome_emails(booking, transition_name, note=""):
+    """Tell the people concerned what was recorded about a lesson that has ended, or how it
+    was settled (``OUTCOME_EMAILS``)."""
+    _queue(
+        [
+            _email_args(booking, side, template, None, note)
+            for side, template in OUTCOME_EMAILS[transition_name]
+        ]
+    )
+
+
+def queue_dispute_upheld_email(booking, note=""):
+    """An admin kept the "student did not come" outcome the student disputed."""
+    _queue([_email_args(booking, "student", "dispute_upheld_student", None, note)])
 
 
 def queue_reschedule_emails(booking, previous_start):

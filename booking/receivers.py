@@ -15,7 +15,12 @@ from accounts.zones import format_local
 
 from .basket_hint import note_holds_at_login
 from .models import Booking, BookingStatus
-from .notifications import queue_reschedule_emails, queue_transition_emails
+from .notifications import (
+    OUTCOME_EMAILS,
+    queue_outcome_emails,
+    queue_reschedule_emails,
+    queue_transition_emails,
+)
 from .services import lessons_settled_on_erasure, settle_lessons_of_closed_account
 from .signals import booking_transitioned
 from .transitions import EMAILS
@@ -24,11 +29,14 @@ from .transitions import EMAILS
 @receiver(booking_transitioned, dispatch_uid="booking_transition_emails")
 def email_on_transition(sender, booking, transition, new_status, note="", **kwargs):
     """A transition whose table row lists EMAILS tells the people concerned (on commit); a
-    moved lesson gets its own emails, with the old and the new time."""
+    moved lesson gets its own emails, with the old and the new time; a lesson's outcome and
+    how it was settled have theirs."""
     if EMAILS not in transition.effects:
         return
-    if transition.name == "reschedule":
+    if transition.name in ("reschedule", "reschedule_technical_problem"):
         queue_reschedule_emails(booking, kwargs["previous"]["start"])
+    elif transition.name in OUTCOME_EMAILS:
+        queue_outcome_emails(booking, transition.name, note=note)
     else:
         queue_transition_emails(booking, new_status, note=note)
 

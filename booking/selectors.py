@@ -60,11 +60,11 @@ def _other_person(relation):
 
 def student_lessons(student):
     """``student``'s lessons, for their own lists ("My bookings"): the teacher (with profile),
-    the review and the lesson notes joined; ``booking.student`` is ``student`` itself (no
-    join, no query)."""
-    return student.bookings.select_related("teacher__profile", "review", "lesson_note").defer(
-        *_other_person("teacher")
-    )
+    the review, the lesson notes and a no-show dispute joined; ``booking.student`` is
+    ``student`` itself (no join, no query)."""
+    return student.bookings.select_related(
+        "teacher__profile", "review", "lesson_note", "outcome_dispute"
+    ).defer(*_other_person("teacher"))
 
 
 def teacher_lessons(teacher):

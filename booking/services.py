@@ -38,6 +38,7 @@ from .models import (
 from .notifications import queue_reminder_emails
 from .signals import refund_preview
 from .slots import is_available
+from .transitions import OUTCOME_WINDOW
 
 
 def lesson_price_cents(teacher, booking_settings=None):
@@ -281,10 +282,13 @@ def settle_lessons_of_closed_account(user, now=None):
 
 
 def complete_lessons(now=None):
-    """Confirmed lessons whose end has passed become COMPLETED (idempotent)."""
+    """Confirmed lessons whose teacher recorded no outcome within the outcome window (48
+    hours after their end) are recorded as held: COMPLETED (idempotent; the "complete" row of
+    the status table)."""
     now = now or timezone.now()
     count = 0
-    for booking in Booking.objects.filter(status=BookingStatus.CONFIRMED, end__lte=now):
+    due = Booking.objects.filter(status=BookingStatus.CONFIRMED, end__lte=now - OUTCOME_WINDOW)
+    for booking in due:
         try:
             booking.complete(now=now)
         except InvalidTransition:

@@ -4,6 +4,7 @@ from . import views
 from .calendars import views as calendar_views
 from .finder import views as finder_views
 from .notes import views as note_views
+from .outcomes import views as outcome_views
 from .reviews import views as review_views
 
 app_name = "booking"
@@ -21,6 +22,12 @@ urlpatterns = [
         "bookings/<int:pk>/notes/attachment/",
         note_views.note_attachment,
         name="note_attachment",
+    ),
+    path("bookings/<int:pk>/dispute/", outcome_views.dispute, name="outcome_dispute"),
+    path(
+        "bookings/<int:pk>/technical-problem/",
+        outcome_views.technical_problem,
+        name="outcome_technical_problem",
     ),
     path("teacher/", views.teacher_dashboard, name="teacher_dashboard"),
     path("teacher/lessons/<int:pk>/notes/", note_views.note_edit, name="note_edit"),
@@ -41,6 +48,7 @@ urlpatterns = [
     ),
     path("teacher/bookings/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("teacher/bookings/<int:pk>/decline/", views.decline, name="decline"),
+    path("teacher/bookings/<int:pk>/outcome/", outcome_views.record_outcome, name="outcome"),
     path("calendar/link/", views.calendar_token, name="calendar_token"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

@@ -40,6 +40,8 @@ from .models import (
     TimeOff,
 )
 from .notifications import feed_for, feed_url
+from .outcomes.forms import outcome_choices
+from .outcomes.models import dispute_deadline
 from .permissions import student_required, teacher_required
 from .selectors import active_teachers, student_lessons, teacher_lessons
 from .services import (
@@ -51,6 +53,7 @@ from .services import (
     save_availability,
 )
 from .slots import is_available, next_free_slots
+from .transitions import LessonOutcome
 from .week_grid import week_grid, week_number
 
 
@@ -249,6 +252,8 @@ def my_bookings(request):
         if booking.status in (BookingStatus.PAID, BookingStatus.CONFIRMED):
             booking.cannot_move = booking.reschedule_refusal(now, booking_settings)
     past = _history_page(lessons.exclude(pk__in=[b.pk for b in upcoming]), _page_number(request))
+    for booking in past["items"]:
+        booking.dispute_open = _may_dispute(booking, now)
     token = CalendarToken.objects.filter(user=request.user).first()
     return render(
         request,
@@ -263,6 +268,17 @@ def my_bookings(request):
             "basket_url": after_hold_url(),
         },
     )
+
+
+def _may_dispute(booking, now):
+    """A no-show the student may still explain (no explanation sent, within 48 hours); the
+    dispute is joined (``student_lessons``), so this costs no query."""
+    if booking.outcome != LessonOutcome.STUDENT_NO_SHOW or booking.status != BookingStatus.MISSED:
+        return False
+    if hasattr(booking, "outcome_dispute"):
+        return False
+    deadline = dispute_deadline(booking)
+    return deadline is not None and now <= deadline
 
 
 def _confirmation_page(request, booking, terms, *, declining):
@@ -375,6 +391,7 @@ def reschedule(request, pk):
             "form": form,
             "choose_form": choose_form,
             "moves_left": booking_settings.max_reschedules - booking.reschedule_count,
+            "free_move": booking.awaits_technical_choice,
             "zone_name": zone.key,
         },
         status=400 if failed else 200,
@@ -398,21 +415,26 @@ def remove(request, pk):
 
 @teacher_required
 def teacher_dashboard(request):
-    """The teacher's lessons: paid ones awaiting a decision first, then upcoming, then one
-    page of past and closed ones (``?page=`` for older)."""
+    """The teacher's lessons: paid ones awaiting a decision first, then lessons that have
+    ended and wait for their outcome (held, no-show, technical problem), then upcoming, then
+    one page of past and closed ones (``?page=`` for older).
+
+    Confirmed lessons are read in one list, soonest first, so those awaiting their outcome
+    (ended, hence first) cost no query of their own."""
     now = timezone.now()
     lessons = teacher_lessons(request.user).exclude(
         status__in=(BookingStatus.HELD, BookingStatus.EXPIRED, BookingStatus.REMOVED)
     )
     decide = Q(status=BookingStatus.PAID)
-    coming = Q(status=BookingStatus.CONFIRMED, end__gt=now)
+    confirmed = Q(status=BookingStatus.CONFIRMED)
     to_decide = _lesson_page(
         lessons.filter(decide), _page_number(request, "decide"), newest_first=False
     )
     upcoming = _lesson_page(
-        lessons.filter(coming), _page_number(request, "upcoming"), newest_first=False
+        lessons.filter(confirmed), _page_number(request, "upcoming"), newest_first=False
     )
-    others = _history_page(lessons.exclude(decide | coming), _page_number(request))
+    to_mark = [booking for booking in upcoming["items"] if booking.end <= now]
+    others = _history_page(lessons.exclude(decide | confirmed), _page_number(request))
     token = CalendarToken.objects.filter(user=request.user).first()
     return render(
         request,
@@ -420,7 +442,9 @@ def teacher_dashboard(request):
         {
             "to_decide": to_decide["items"],
             "decide_pages": to_decide,
-            "upcoming": upcoming["items"],
+            "to_mark": to_mark,
+            "outcome_choices": outcome_choices(),
+            "upcoming": [booking for booking in upcoming["items"] if booking.end > now],
             "upcoming_pages": upcoming,
             "others": others["items"],
             "history": others,

@@ -8,7 +8,6 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from accounts import roles
@@ -16,34 +15,19 @@ from accounts.admin_display import EuroExportMixin, LocalTimeColumn, MoneyColumn
 from site_config.spreadsheets import InertSpreadsheetExportMixin
 
 from . import dashboard  # noqa: F401 - registers the bookings chart panel
-from .admin_views import BookingActionView, BookingInspectView
-from .models import Booking, BookingStatus, ExternalCalendar
+from .admin_views import AdminOnlyViewPolicy, BookingActionView, BookingInspectView
+from .models import Booking, BookingStatus, ExternalCalendar, LessonOutcome, OutcomeDispute
+from .outcomes import admin as outcomes_admin  # noqa: F401 - registers the disputes viewset
 from .reviews import admin as reviews_admin  # noqa: F401 - registers the reviews viewset
-
-
-class AdminOnlyViewPolicy(BasePermissionPolicy):
-    """Admins may list, inspect and export bookings; nobody edits them as raw data
-    (every change goes through a transition action)."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and roles.is_admin(user)
-
-    def user_has_any_permission(self, user, actions):
-        return "view" in actions and roles.is_admin(user)
-
-    def users_with_any_permission(self, actions):
-        return get_user_model().objects.filter(is_active=True, is_superuser=True)
-
-    def users_with_permission(self, action):
-        return self.users_with_any_permission([action])
-
 
 register_permission_policy(Booking, AdminOnlyViewPolicy(Booking))
 register_permission_policy(ExternalCalendar, AdminOnlyViewPolicy(ExternalCalendar))
+register_permission_policy(OutcomeDispute, AdminOnlyViewPolicy(OutcomeDispute))
 
 
 class BookingFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(choices=BookingStatus.choices)
+    outcome = django_filters.ChoiceFilter(choices=LessonOutcome.choices)
     teacher = django_filters.ModelChoiceFilter(
         queryset=lambda request: (
             get_user_model()
@@ -56,7 +40,7 @@ class BookingFilterSet(WagtailFilterSet):
 
     class Meta:
         model = Booking
-        fields = ["status", "teacher", "start"]
+        fields = ["status", "outcome", "teacher", "start"]
 
 
 class BookingIndexView(EuroExportMixin, InertSpreadsheetExportMixin, IndexView):
@@ -93,9 +77,20 @@ class BookingViewSet(ModelViewSet):
         "teacher",
         "student",
         Column("status", label="Status", accessor="get_status_display"),
+        Column("outcome", label="Outcome", accessor="get_outcome_display"),
         MoneyColumn("price_cents"),
     ]
-    list_export = ["pk", "start", "end", "teacher", "student", "status", "price_cents", "goal"]
+    list_export = [
+        "pk",
+        "start",
+        "end",
+        "teacher",
+        "student",
+        "status",
+        "outcome",
+        "price_cents",
+        "goal",
+    ]
     export_headings = {
         "pk": "Booking",
         "start": "Start (UTC)",

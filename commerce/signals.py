@@ -1,5 +1,6 @@
 """Refunds that follow booking changes: a transition whose row in booking's status table
-lists REFUND (decline, cancel, closing an account) refunds what was paid for the lesson."""
+lists REFUND (decline, cancel, closing an account, a teacher's no-show, a technical problem's
+refund, a dispute decided for the student) refunds what was paid for the lesson."""
 
 from django.dispatch import receiver
 
@@ -15,6 +16,12 @@ from .services import refund_item, refundable_cents
 REFUND_REASONS = {
     BookingStatus.DECLINED: "The teacher declined the lesson.",
     BookingStatus.CANCELLED: "The lesson was cancelled.",
+}
+# Transitions that refund for a reason of their own (booking.outcomes), by name.
+OUTCOME_REFUND_REASONS = {
+    "mark_teacher_no_show": "The teacher did not come to the lesson.",
+    "refund_technical_problem": "A technical problem spoiled the lesson.",
+    "refund_after_dispute": "The student's dispute of a no-show was upheld.",
 }
 
 
@@ -35,7 +42,7 @@ def refund_declined_or_cancelled_lesson(sender, booking, transition, new_status,
     )
     if item is None:
         return
-    reason = REFUND_REASONS[new_status]
+    reason = OUTCOME_REFUND_REASONS.get(transition.name) or REFUND_REASONS[new_status]
     if kwargs.get("reason"):
         reason = f"{reason} {kwargs['reason']}"
     refund_item(item, reason=reason, by=kwargs.get("by"), key=f"booking-{booking.pk}-{new_status}")

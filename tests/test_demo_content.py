@@ -148,3 +148,16 @@ def test_the_home_page_promises_only_what_the_site_does(demo, client):
     camille.profile.save()
     assert "<span>from</span> <strong>€15.50</strong>" in client.get("/").content.decode()
     assert HomePage.objects.count() == 1
+
+
+def test_the_demo_has_a_held_lesson_and_one_awaiting_its_outcome(demo, client):
+    from booking.demo import AWAITING_GOAL, HELD_GOAL
+
+    student = get_user_model().objects.get(email=DEMO_STUDENT)
+    held = Booking.objects.get(student=student, goal=HELD_GOAL)
+    assert held.was_held and held.end < timezone.now()
+    waiting = Booking.objects.get(student=student, goal=AWAITING_GOAL)
+    assert waiting.awaits_outcome()
+    client.force_login(waiting.teacher)
+    dashboard = client.get("/teacher/")
+    assert [lesson.pk for lesson in dashboard.context["to_mark"]] == [waiting.pk]

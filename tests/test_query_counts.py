@@ -18,7 +18,7 @@ from wagtail.models import Site
 
 from accounts.factories import StudentFactory, TeacherFactory
 from booking.factories import AvailabilityWindowFactory, BookingFactory, TimeOffFactory
-from booking.models import BookingSettings, CalendarToken
+from booking.models import BookingSettings, CalendarToken, OutcomeDispute
 from booking.reviews.models import LessonReview
 from cms_pages.models import SiteSettings
 from commerce.factories import OfferFactory, OrderFactory, OrderItemFactory
@@ -98,7 +98,8 @@ def test_booking_page():
 
 def my_bookings_data(n):
     """A student with ``n`` lessons in each state: held, paid, confirmed (with different
-    teachers), completed (half of them reviewed), cancelled; and a calendar link."""
+    teachers), completed (half of them reviewed), cancelled, marked "student did not come"
+    (half of them disputed) and spoiled by a technical problem; and a calendar link."""
     student = StudentFactory()
     for index in range(n):
         BookingFactory(student=student, held=True)
@@ -108,6 +109,18 @@ def my_bookings_data(n):
         done = BookingFactory(student=student, completed=True)
         if index % 2:
             LessonReview.objects.create(booking=done, rating=5, text="Très bien")
+        absent = BookingFactory(
+            student=student,
+            status="missed",
+            outcome="student_no_show",
+            outcome_at=timezone.now(),
+            days_from_now=-1,
+        )
+        if index % 2:
+            OutcomeDispute.objects.create(booking=absent, explanation="I was there.")
+        BookingFactory(
+            student=student, status="missed", outcome="technical_problem", days_from_now=-1
+        )
     CalendarToken.regenerate(student)
     return student
 
@@ -148,14 +161,19 @@ def test_basket():
 
 
 def dashboard_data(n):
-    """A teacher with ``n`` lessons waiting for a decision, ``n`` confirmed, ``n`` completed
-    and ``n`` cancelled, each with another student; and a calendar link."""
+    """A teacher with ``n`` lessons waiting for a decision, ``n`` confirmed, ``n`` ended and
+    waiting for their outcome, ``n`` completed, ``n`` cancelled and ``n`` marked "student did
+    not come", each with another student; and a calendar link."""
     teacher = TeacherFactory()
     for _ in range(n):
         BookingFactory(teacher=teacher, paid=True)
         BookingFactory(teacher=teacher, confirmed=True)
+        BookingFactory(teacher=teacher, ended=True)
         BookingFactory(teacher=teacher, completed=True)
         BookingFactory(teacher=teacher, cancelled=True)
+        BookingFactory(
+            teacher=teacher, status="missed", outcome="student_no_show", days_from_now=-4
+        )
     CalendarToken.regenerate(teacher)
     return teacher
 

@@ -85,6 +85,7 @@ def test_teacher_page_ships_exactly_one_person_with_its_rating(client):
             start=start,
             end=start + timedelta(hours=1),
             status=BookingStatus.COMPLETED,
+            outcome="held",
             price_cents=1800,
         )
         start -= timedelta(days=1)

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('booking', '0008_reschedule'),
+        ('booking', '0010_outcomes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,8 +1,10 @@
 """Who may write and read a lesson's notes, and when a lesson counts as held.
 
-``lesson_was_held`` is the one place that says which lessons take notes; until lessons have
-an outcome (held, no-show…) a lesson counts as held once it is confirmed or completed and its
-end has passed. ``held_lessons`` is the same rule as a query filter.
+``lesson_was_held`` is the one place that says which lessons take notes: those completed with
+the outcome "held" (``Booking.was_held``), and those that have ended and wait for their
+outcome (still confirmed): an unmarked lesson becomes "held" by itself 48 hours after its
+end, and a teacher writes notes right after the lesson. A lesson marked as a no-show or a
+technical problem takes none. ``held_lessons`` is the same rule as a query filter.
 """
 
 from django.db.models import Q
@@ -11,20 +13,22 @@ from django.utils import timezone
 from accounts import roles
 from accounts.selectors import NOT_A_RELATIONSHIP_STATUSES
 
-from ..transitions import BookingStatus
-
-HELD_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.COMPLETED)
+from ..transitions import BookingStatus, LessonOutcome
 
 
 def lesson_was_held(booking, now=None):
     """Whether the lesson took place, so that notes, homework and levels may follow it."""
     now = now or timezone.now()
-    return booking.status in HELD_STATUSES and booking.end <= now
+    if booking.status == BookingStatus.CONFIRMED:
+        return booking.end <= now
+    return booking.was_held
 
 
 def held_lessons(now=None):
     """``lesson_was_held`` as a filter on bookings."""
-    return Q(status__in=HELD_STATUSES, end__lte=now or timezone.now())
+    return Q(status=BookingStatus.CONFIRMED, end__lte=now or timezone.now()) | Q(
+        status=BookingStatus.COMPLETED, outcome=LessonOutcome.HELD
+    )
 
 
 def teaches(teacher, student):

@@ -7,7 +7,7 @@ from django.db.models import Avg, Count
 
 from site_config.moderation import TEXT_MAX_LENGTH, Moderated, ModeratedQuerySet
 
-from ..transitions import BookingStatus
+from ..transitions import BookingStatus, LessonOutcome
 
 __all__ = ["LessonReview", "teacher_ratings"]
 
@@ -15,8 +15,11 @@ __all__ = ["LessonReview", "teacher_ratings"]
 class LessonReviewQuerySet(ModeratedQuerySet):
     def verified(self):
         """Reviews a teacher's rating counts: approved by an editor and written by the
-        student of a lesson that took place (completed), so every one is from a real lesson."""
-        return self.approved().filter(booking__status=BookingStatus.COMPLETED)
+        student of a lesson that took place (completed, outcome "held"), so every one is from
+        a real lesson."""
+        return self.approved().filter(
+            booking__status=BookingStatus.COMPLETED, booking__outcome=LessonOutcome.HELD
+        )
 
 
 class LessonReview(Moderated):

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from site_config.public_forms import render_rate_limited
 from site_config.ratelimit import over_limit
 
-from ..models import Booking, BookingStatus
+from ..models import Booking
 from .forms import ReviewForm
 from .models import LessonReview
 
@@ -23,9 +23,9 @@ UNAVAILABLE_TEMPLATE = "booking/reviews/unavailable.html"
 
 def review_problem(booking):
     """Why this booking's student cannot rate it now, or None: a lesson is rated once, after
-    it has taken place (completed)."""
-    if booking.status != BookingStatus.COMPLETED:
-        return "You can rate a lesson once it has taken place and is marked as completed."
+    it has taken place (its outcome is "held")."""
+    if not booking.was_held:
+        return "You can rate a lesson once it has taken place and is recorded as held."
     if LessonReview.objects.filter(booking=booking).exists():
         return "You have already rated this lesson. Thank you!"
     return None

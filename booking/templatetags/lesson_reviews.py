@@ -8,7 +8,6 @@ from django import template
 from django.db.models import Avg, Count
 from django.template.loader import render_to_string
 
-from ..models import BookingStatus
 from ..reviews.models import LessonReview
 
 register = template.Library()
@@ -54,15 +53,15 @@ def booking_has_review(booking):
 
 @register.simple_tag(takes_context=True)
 def review_link(context, booking):
-    """A "Rate this lesson" link for the booking's student once the lesson is completed and
-    not yet reviewed. Costs no query unless the booking is completed and unannotated."""
+    """A "Rate this lesson" link for the booking's student once the lesson was held and is
+    not yet reviewed. Costs no query unless the booking was held and is unannotated."""
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     if (
         user is None
         or not user.is_authenticated
         or booking.student_id != user.pk
-        or booking.status != BookingStatus.COMPLETED
+        or not booking.was_held
         or booking_has_review(booking)
     ):
         return ""

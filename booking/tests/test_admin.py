@@ -57,9 +57,9 @@ def test_inspect_shows_history_and_actions_run_transitions(client, admin_user, p
 
 def test_refused_admin_action_is_a_message_not_an_error(client, admin_user, paid):
     client.force_login(admin_user)
-    response = client.post(f"/admin/bookings/action/{paid.pk}/complete/", follow=True)
+    response = client.post(f"/admin/bookings/action/{paid.pk}/mark_held/", follow=True)
     assert response.status_code == 200
-    assert b"cannot be completed" in response.content
+    assert b"cannot be marked as held" in response.content
 
 
 @pytest.mark.parametrize("role", ["editor", "teacher", "student"])

@@ -114,11 +114,15 @@ def test_teacher_dashboard_splits_decisions_upcoming_and_history(client, teacher
     confirmed = make_booking(
         teacher, student, now + timedelta(days=3), status=BookingStatus.CONFIRMED
     )
-    done = make_booking(teacher, student, now - timedelta(days=2), status=BookingStatus.CONFIRMED)
+    ended = make_booking(teacher, student, now - timedelta(hours=5), status=BookingStatus.CONFIRMED)
+    done = make_booking(
+        teacher, student, now - timedelta(days=3), status=BookingStatus.COMPLETED, outcome="held"
+    )
     make_booking(teacher, student, now + timedelta(days=6), status=BookingStatus.EXPIRED)
     client.force_login(teacher)
     context = client.get(reverse("booking:teacher_dashboard")).context
     assert _ids(context["to_decide"]) == [paid_past.pk, paid.pk]
+    assert _ids(context["to_mark"]) == [ended.pk]  # ended, its outcome not recorded yet
     assert _ids(context["upcoming"]) == [confirmed.pk]
     assert _ids(context["others"]) == [done.pk]
 

@@ -97,13 +97,16 @@ def test_expire_holds_is_idempotent(available_teacher, student, future_slot):
     assert booking.events.last().by is None
 
 
-def test_complete_lessons_is_idempotent(paid):
+def test_complete_lessons_records_unmarked_lessons_as_held_48_hours_after_the_end(paid):
     paid.confirm(by=paid.teacher)
-    assert complete_lessons(now=paid.end - timedelta(minutes=1)) == 0
-    assert complete_lessons(now=paid.end) == 1
     assert complete_lessons(now=paid.end) == 0
+    assert complete_lessons(now=paid.end + timedelta(hours=48) - timedelta(minutes=1)) == 0
+    assert complete_lessons(now=paid.end + timedelta(hours=48)) == 1
+    assert complete_lessons(now=paid.end + timedelta(hours=49)) == 0
     paid.refresh_from_db()
     assert paid.status == BookingStatus.COMPLETED
+    assert paid.outcome == "held"
+    assert paid.events.last().by is None
 
 
 def test_scheduled_commands_expire_holds_complete_lessons_and_send_reminders(
@@ -114,7 +117,7 @@ def test_scheduled_commands_expire_holds_complete_lessons_and_send_reminders(
         held=True, teacher=teacher, student=student, hold_expires_at=now - timedelta(minutes=1)
     )
     finished = BookingFactory(
-        confirmed=True, teacher=teacher, student=student, start=now - timedelta(hours=3)
+        confirmed=True, teacher=teacher, student=student, start=now - timedelta(hours=50)
     )
     tomorrow = BookingFactory(
         confirmed=True, teacher=teacher, student=student, start=now + timedelta(hours=20)

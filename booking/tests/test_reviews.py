@@ -22,8 +22,12 @@ def clear_rate_limits():
 
 
 def make_booking(teacher, student, status=BookingStatus.COMPLETED):
-    """A lesson that took place (two days ago or earlier), in its own hour."""
-    return BookingFactory(teacher=teacher, student=student, status=status, days_from_now=-2)
+    """A lesson that took place (two days ago or earlier, outcome "held" when completed), in
+    its own hour."""
+    outcome = "held" if status == BookingStatus.COMPLETED else ""
+    return BookingFactory(
+        teacher=teacher, student=student, status=status, outcome=outcome, days_from_now=-2
+    )
 
 
 def review_url(booking):

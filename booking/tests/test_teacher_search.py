@@ -48,7 +48,8 @@ def open_every_day(user, start_hour=9, end_hour=12):
 
 
 def review(user, rating, status=ModerationStatus.APPROVED, lesson=BookingStatus.COMPLETED):
-    booking = BookingFactory(teacher=user, status=lesson, days_from_now=-2)
+    outcome = "held" if lesson == BookingStatus.COMPLETED else ""
+    booking = BookingFactory(teacher=user, status=lesson, outcome=outcome, days_from_now=-2)
     return LessonReview.objects.create(booking=booking, rating=rating, status=status)
 
 

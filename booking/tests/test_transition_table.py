@@ -35,6 +35,7 @@ def test_the_table_says_who_may_do_what_from_which_state(paid, admin_user, edito
     for outsider in (StudentFactory(), TeacherFactory(), editor):
         assert allowed_transitions(paid, outsider) == []
     assert "complete" not in allowed_transitions(paid, None)  # paid lessons are not completed
+    assert "mark_held" not in allowed_transitions(paid, teacher)  # nor marked held
 
 
 def test_every_transition_names_its_states_and_effects():
@@ -55,16 +56,17 @@ def test_admin_offers_exactly_the_actions_the_table_allows(client, admin_user, p
     assert offered == {"confirm", "decline", "cancel"}
 
 
-def test_admin_completing_a_lesson_is_recorded_as_the_admin(client, admin_user, paid):
+def test_admin_marking_a_lesson_held_is_recorded_as_the_admin(client, admin_user, paid):
     paid.confirm(by=paid.teacher)
     paid.__class__.objects.filter(pk=paid.pk).update(
         start=paid.start.replace(year=paid.start.year - 1),
         end=paid.end.replace(year=paid.end.year - 1),
     )
     client.force_login(admin_user)
-    client.post(f"/admin/bookings/action/{paid.pk}/complete/")
+    client.post(f"/admin/bookings/action/{paid.pk}/mark_held/")
     paid.refresh_from_db()
     assert paid.status == BookingStatus.COMPLETED
+    assert paid.outcome == "held"
     assert paid.events.last().by == admin_user
 
 
@@ -87,35 +89,48 @@ def test_emails_are_a_receiver_of_booking_transitioned_like_refunds(
     assert len(mailoutbox) == 2
 
 
-def test_the_table_says_a_lesson_is_completed_only_after_its_end(paid, admin_user):
+def test_the_table_says_a_lesson_is_marked_only_after_its_end_and_held_by_itself_48h_later(
+    paid, admin_user
+):
     paid.confirm(by=paid.teacher)
-    complete = TRANSITIONS["complete"]
-    assert not complete.is_due(paid, paid.end - timedelta(minutes=1))
-    assert complete.is_due(paid, paid.end)
-    assert "complete" not in allowed_transitions(paid, admin_user)
-    assert "complete" not in allowed_transitions(paid, None, now=paid.start)
-    assert "complete" in allowed_transitions(paid, admin_user, now=paid.end)
-    assert "complete" in allowed_transitions(paid, None, now=paid.end + timedelta(hours=1))
+    mark_held, complete = TRANSITIONS["mark_held"], TRANSITIONS["complete"]
+    assert not mark_held.is_due(paid, paid.end - timedelta(minutes=1))
+    assert mark_held.is_due(paid, paid.end)
+    assert not complete.is_due(paid, paid.end + timedelta(hours=47, minutes=59))
+    assert complete.is_due(paid, paid.end + timedelta(hours=48))
+    assert "mark_held" not in allowed_transitions(paid, admin_user)
+    assert "mark_held" in allowed_transitions(paid, admin_user, now=paid.end)
+    assert "complete" not in allowed_transitions(paid, None, now=paid.end)
+    assert "complete" not in allowed_transitions(paid, None, now=paid.end + timedelta(hours=47))
+    assert "complete" in allowed_transitions(paid, None, now=paid.end + timedelta(hours=48))
+    assert "complete" not in allowed_transitions(paid, admin_user, now=paid.end + timedelta(days=3))
 
 
-def test_admin_is_not_offered_mark_as_completed_for_a_future_lesson(client, admin_user, paid):
+def test_admin_is_not_offered_an_outcome_for_a_future_lesson(client, admin_user, paid):
     paid.confirm(by=paid.teacher)
     client.force_login(admin_user)
     page = client.get(f"/admin/bookings/inspect/{paid.pk}/").content.decode()
-    assert "Mark as completed" not in page
-    assert f"/admin/bookings/action/{paid.pk}/complete/" not in page
+    assert "Mark as held" not in page
+    assert f"/admin/bookings/action/{paid.pk}/mark_held/" not in page
     assert f"/admin/bookings/action/{paid.pk}/cancel/" in page
 
 
-def test_admin_is_offered_mark_as_completed_once_the_lesson_has_ended(client, admin_user, paid):
+def test_admin_is_offered_the_outcomes_once_the_lesson_has_ended(client, admin_user, paid):
     paid.confirm(by=paid.teacher)
     paid.__class__.objects.filter(pk=paid.pk).update(
         start=timezone.now() - timedelta(hours=2), end=timezone.now() - timedelta(hours=1)
     )
     client.force_login(admin_user)
     page = client.get(f"/admin/bookings/inspect/{paid.pk}/").content.decode()
-    assert f"/admin/bookings/action/{paid.pk}/complete/" in page
-    assert "Mark as completed" in page
+    for name in (
+        "mark_held",
+        "mark_student_no_show",
+        "mark_teacher_no_show",
+        "mark_technical_problem",
+    ):
+        assert f"/admin/bookings/action/{paid.pk}/{name}/" in page
+    assert "Mark as held" in page
+    assert f"/admin/bookings/action/{paid.pk}/complete/" not in page
 
 
 def test_an_action_link_the_table_does_not_offer_explains_and_changes_nothing(
@@ -123,10 +138,10 @@ def test_an_action_link_the_table_does_not_offer_explains_and_changes_nothing(
 ):
     paid.confirm(by=paid.teacher)
     client.force_login(admin_user)
-    url = f"/admin/bookings/action/{paid.pk}/complete/"
+    url = f"/admin/bookings/action/{paid.pk}/mark_held/"
     for response in (client.get(url, follow=True), client.post(url, follow=True)):
         assert response.status_code == 200
-        assert "only be completed after it has ended" in response.content.decode()
+        assert "only be recorded after it has ended" in response.content.decode()
         assert response.redirect_chain[-1][0] == f"/admin/bookings/inspect/{paid.pk}/"
     paid.refresh_from_db()
     assert paid.status == BookingStatus.CONFIRMED

@@ -49,7 +49,7 @@ def statuses(booking):
 def test_happy_path_records_every_step(held, available_teacher, student, signals):
     held.mark_paid()
     held.confirm(by=available_teacher, message="See you!")
-    held.complete(now=held.end + timedelta(minutes=1))
+    held.complete(now=held.end + timedelta(hours=48))
     held.refresh_from_db()
     assert held.status == BookingStatus.COMPLETED and held.is_active
     assert held.teacher_message == "See you!"
@@ -148,7 +148,7 @@ def test_only_the_system_or_an_admin_marks_paid(held, student):
         ("confirm", lambda b: {"by": b.teacher}),
         ("decline", lambda b: {"by": b.teacher}),
         ("cancel", lambda b: {"by": b.student}),
-        ("complete", lambda b: {"now": b.end + timedelta(hours=1)}),
+        ("complete", lambda b: {"now": b.end + timedelta(hours=49)}),
     ],
 )
 def test_transitions_from_the_wrong_status_are_refused(held, method, kwargs_factory):
@@ -167,7 +167,9 @@ def test_closed_bookings_cannot_change(paid, available_teacher):
 
 def test_lesson_cannot_complete_before_it_ends(confirmed):
     with pytest.raises(InvalidTransition, match="after it has ended"):
-        confirmed.complete(now=confirmed.end - timedelta(minutes=1))
+        confirmed.complete(by=confirmed.teacher, now=confirmed.end - timedelta(minutes=1))
+    with pytest.raises(InvalidTransition, match="48 hours after its end"):
+        confirmed.complete(now=confirmed.end + timedelta(hours=47))
 
 
 def test_paying_an_expired_hold_revives_it_when_the_slot_is_free(held):

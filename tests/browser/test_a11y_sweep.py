@@ -105,6 +105,37 @@ def test_dashboard_pages_have_no_axe_violations(page, email):
     sweep(page, [path for who, path in DASHBOARD_PAGES if who == email])
 
 
+def test_lesson_outcome_pages_have_no_axe_violations(page):
+    """The student's pages after an outcome (booking.outcomes): the dispute of a no-show and
+    the choice after a technical problem; their lessons are made here (ids are not fixed)."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from booking.factories import BookingFactory
+
+    User = get_user_model()
+    student = User.objects.get(email=DEMO_STUDENT)
+    teacher = User.objects.get(email=DEMO_TEACHER)
+    absent = BookingFactory(
+        student=student,
+        teacher=teacher,
+        status="missed",
+        outcome="student_no_show",
+        outcome_at=timezone.now(),
+        days_from_now=-1,
+    )
+    spoiled = BookingFactory(
+        student=student,
+        teacher=teacher,
+        status="missed",
+        outcome="technical_problem",
+        days_from_now=-2,
+    )
+    login(page, DEMO_STUDENT)
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    sweep(page, [f"/bookings/{absent.pk}/dispute/", f"/bookings/{spoiled.pk}/technical-problem/"])
+
+
 def test_public_page_on_a_phone_has_no_axe_violations(mobile_page):
     open_page(mobile_page, "/")
     assert_no_axe_violations(mobile_page)

@@ -4,7 +4,10 @@ from booking import services
 
 
 class Command(BaseCommand):
-    help = "Mark confirmed lessons whose end has passed as completed (idempotent)."
+    help = (
+        "Record confirmed lessons whose teacher recorded no outcome within 48 hours of "
+        "their end as held (completed; idempotent)."
+    )
 
     def handle(self, *args, **options):
         count = services.complete_lessons()
