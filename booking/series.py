@@ -107,7 +107,7 @@ def shifts(start, reference, zone):
 
 def weeks_allowed(booking_settings):
     """The numbers of weeks a series may have: 2 up to the booking horizon."""
-    return range(MIN_WEEKS, max(MIN_WEEKS, booking_settings.horizon_weeks) + 1)
+    return range(MIN_WEEKS, booking_settings.horizon_weeks + 1)
 
 
 # The preview ----------------------------------------------------------------------------
