@@ -5,14 +5,14 @@ confirming) are tested through ``Booking``'s transition methods and services.
 """
 
 import itertools
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import factory
 from django.utils import timezone
 
 from accounts.factories import StudentFactory, TeacherFactory
 
-from .models import AvailabilityWindow, Booking, TimeOff
+from .models import AvailabilityWindow, Booking, BookingSeries, TimeOff
 from .transitions import ACTIVE_STATUSES, BookingStatus
 from .video_rooms import new_room_url
 
@@ -92,3 +92,19 @@ class TimeOffFactory(factory.django.DjangoModelFactory):
     teacher = factory.SubFactory(TeacherFactory)
     start_date = factory.LazyFunction(lambda: (timezone.now() + timedelta(days=10)).date())
     end_date = factory.LazyAttribute(lambda o: o.start_date + timedelta(days=6))
+
+
+class BookingSeriesFactory(factory.django.DjangoModelFactory):
+    """A weekly series: Tuesdays 18:00 Europe/Paris for 6 weeks from 2 March 2027 unless told
+    (its lessons are ``BookingFactory(series=...)`` rows at ``series.series_occurrences``)."""
+
+    class Meta:
+        model = BookingSeries
+
+    teacher = factory.SubFactory(TeacherFactory)
+    student = factory.SubFactory(StudentFactory)
+    weekday = factory.LazyAttribute(lambda o: o.first_date.weekday())
+    local_time = time(18)
+    zone = "Europe/Paris"
+    first_date = date(2027, 3, 2)
+    weeks = 6

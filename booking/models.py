@@ -580,7 +580,7 @@ class SeriesShiftNotice(models.Model):
     the series' row lock before the email is queued (``booking.series.send_shift_notices``)."""
 
     series = models.ForeignKey(BookingSeries, on_delete=models.CASCADE, related_name="notices")
-    period_start = models.DateTimeField("first lesson of the shift")
+    period_start = models.DateTimeField("first week of the shift")
     lessons = models.PositiveSmallIntegerField()
     sent_at = models.DateTimeField(default=timezone.now)
 

@@ -372,8 +372,14 @@ def cancel_rest_of_series(series, *, by, reason="", now=None):
 
 @dataclass(frozen=True)
 class ShiftPeriod:
-    lessons: list  # consecutive lessons at the same shifted time
+    starts: list  # the series' weeks in a row whose time shifts to the same clock (UTC)
+    lessons: list  # the student's lessons still booked in those weeks, soonest first
     clock_text: str  # "13:00 EDT" in the student's zone
+
+    @property
+    def key(self):
+        """What the period is recorded under: its first week, whatever is booked in it."""
+        return self.starts[0]
 
     @property
     def first(self):
@@ -381,29 +387,34 @@ class ShiftPeriod:
 
 
 def shift_periods(series, lessons):
-    """The runs of consecutive ``lessons`` (the series' own, at their anchored time, soonest
-    first) whose time in the student's zone differs from the series' first lesson's, each
-    run at one shifted time. A moved lesson is not at its anchored time and is left out."""
+    """The shift periods of ``series`` for its student: runs of consecutive weeks of its
+    schedule (``series_occurrences``) whose lesson time in the student's zone differs from
+    the first week's, each run at one shifted time, with the ``lessons`` (the series' own,
+    soonest first) booked at those times. A moved lesson is not at its week's time and is
+    left out; a period with nothing booked is left out."""
     zone = zone_of(series.student)
-    anchor = zone_named(series.zone)
-    occurrences = series_occurrences(series.first_date, series.local_time, anchor, series.weeks)
-    anchored = {o.start for o in occurrences if o.start is not None}
-    reference = next((o.start for o in occurrences if o.start is not None), None)
-    periods, run = [], []
-    for booking in lessons:
-        if booking.start not in anchored:
-            continue
-        shifted = reference is not None and shifts(booking.start, reference, zone)
-        if run and (
-            not shifted or student_clock(booking.start, zone) != student_clock(run[0].start, zone)
-        ):
-            periods.append(run)
+    anchor = zone_named(series.zone) or zone_of(series.teacher)
+    weeks = [
+        o.start
+        for o in series_occurrences(series.first_date, series.local_time, anchor, series.weeks)
+        if o.start is not None
+    ]
+    runs, run = [], []
+    for start in weeks:
+        shifted = shifts(start, weeks[0], zone)
+        if run and (not shifted or student_clock(start, zone) != student_clock(run[0], zone)):
+            runs.append(run)
             run = []
         if shifted:
-            run.append(booking)
+            run.append(start)
     if run:
-        periods.append(run)
-    return [ShiftPeriod(run, format_clock(run[0].start, zone)) for run in periods]
+        runs.append(run)
+    periods = []
+    for starts in runs:
+        booked = [lesson for lesson in lessons if lesson.start in set(starts)]
+        if booked:
+            periods.append(ShiftPeriod(starts, booked, format_clock(starts[0], zone)))
+    return periods
 
 
 def _shift_email(series, period):
@@ -443,7 +454,9 @@ def _shift_email(series, period):
 def send_shift_notices(now=None, lead=SHIFT_NOTICE_LEAD):
     """Email each series' student ``lead`` (7 days) before a shift period starts: "your
     Tuesday lesson is at 13:00 for two weeks", exactly once per series and period, and never
-    when nothing shifts. Only paid and confirmed lessons count. The series' row is locked
+    when nothing shifts. Only paid and confirmed lessons count; the email goes 7 days before
+    the first of them in the period, and is recorded under the period's first week, so a
+    lesson cancelled after it never brings a second one. The series' row is locked
     and the period's ``SeriesShiftNotice`` created before the email is queued (on commit),
     so two runs at once send it once. Returns how many emails were queued."""
     now = now or timezone.now()
@@ -469,12 +482,12 @@ def send_shift_notices(now=None, lead=SHIFT_NOTICE_LEAD):
             with transaction.atomic():
                 BookingSeries.objects.select_for_update().filter(pk=series.pk).first()
                 if SeriesShiftNotice.objects.filter(
-                    series=series, period_start=period.first.start
+                    series=series, period_start=period.key
                 ).exists():
                     continue
                 SeriesShiftNotice.objects.create(
                     series=series,
-                    period_start=period.first.start,
+                    period_start=period.key,
                     lessons=len(period.lessons),
                     sent_at=now,
                 )

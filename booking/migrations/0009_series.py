@@ -97,7 +97,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("period_start", models.DateTimeField(verbose_name="first lesson of the shift")),
+                ("period_start", models.DateTimeField(verbose_name="first week of the shift")),
                 ("lessons", models.PositiveSmallIntegerField()),
                 ("sent_at", models.DateTimeField(default=django.utils.timezone.now)),
                 (

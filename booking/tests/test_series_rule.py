@@ -4,6 +4,7 @@ labels are zoneinfo's. Property tests over four zones with start dates around th
 changes, and the example of the issue."""
 
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
@@ -34,9 +35,13 @@ CHANGES = [
 
 def exists(day, clock, zone):
     naive = datetime.combine(day, clock)
-    return datetime.combine(day, clock, tzinfo=zone).astimezone(ZoneInfo("UTC")).astimezone(
-        zone
-    ).replace(tzinfo=None) == naive
+    return (
+        datetime.combine(day, clock, tzinfo=zone)
+        .astimezone(ZoneInfo("UTC"))
+        .astimezone(zone)
+        .replace(tzinfo=None)
+        == naive
+    )
 
 
 @st.composite
@@ -69,7 +74,7 @@ def test_every_lesson_is_at_the_anchored_wall_clock_time_seven_local_days_apart(
         assert occurrence.start.utcoffset() == timedelta(0)
     starts = [o.start for o in occurrences if o.start is not None]
     assert starts == sorted(set(starts))
-    for earlier, later in zip(starts, starts[1:], strict=False):
+    for earlier, later in pairwise(starts):
         # A whole number of local weeks apart, give or take the hour of a clock change.
         weeks_apart = round((later - earlier) / timedelta(days=7))
         assert abs((later - earlier) - timedelta(days=7 * weeks_apart)) <= timedelta(hours=1)
@@ -89,9 +94,10 @@ def test_student_labels_and_shift_marks_match_zoneinfo(case):
     reference = starts[0]
 
     def gap(moment):  # how far the student's clock is from the teacher's
-        return moment.astimezone(student_zone).utcoffset() - moment.astimezone(
-            teacher_zone
-        ).utcoffset()
+        return (
+            moment.astimezone(student_zone).utcoffset()
+            - moment.astimezone(teacher_zone).utcoffset()
+        )
 
     for start in starts:
         local = start.astimezone(student_zone)
