@@ -281,3 +281,17 @@ def test_the_preview_costs_the_same_few_queries_for_2_or_20_weeks(
     assert count(20) == small
     with django_assert_max_num_queries(7):
         client.get(preview_url(paris_teacher, first, 20))
+
+
+# Admin -----------------------------------------------------------------------------------
+
+
+def test_admins_list_and_inspect_weekly_series(client, admin_user, editor):
+    series = BookingSeriesFactory()
+    client.force_login(admin_user)
+    listing = client.get("/admin/weekly_series/")
+    assert listing.status_code == 200
+    assert "Every Tuesday 18:00 (Europe/Paris), 6 weeks" in listing.content.decode()
+    assert client.get(f"/admin/weekly_series/inspect/{series.pk}/").status_code == 200
+    client.force_login(editor)
+    assert client.get("/admin/weekly_series/").status_code in (302, 403)
