@@ -183,8 +183,8 @@ class BookingSeriesIndexView(IndexView):
 
 class BookingSeriesViewSet(ModelViewSet):
     """Weekly series, read-only: who, the anchor (weekday and time in the teacher's zone),
-    how many weeks. Each lesson is an ordinary booking (Bookings, search the student); the
-    shift emails sent are listed on the series' inspect page (``docs/weekly-series.md``)."""
+    how many weeks. Each lesson is an ordinary booking (Bookings, search the student); see
+    ``docs/weekly-series.md``."""
 
     model = BookingSeries
     icon = "rotate"
