@@ -32,14 +32,7 @@ from .series import (
     weeks_allowed,
 )
 from .services import lesson_price_cents
-from .views import TEACHER_PICKER_FIELDS, after_hold_url
-
-
-def _teacher(slug):
-    if not slug:
-        return None
-    teachers = selectors.active_teachers().only(*TEACHER_PICKER_FIELDS)
-    return teachers.filter(profile__slug=slug).first()
+from .views import after_hold_url
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,7 +45,7 @@ def series(request):
     booking_settings = selectors.booking_settings(request)
     allowed = weeks_allowed(booking_settings)
     data = request.POST if request.method == "POST" else request.GET
-    teacher = _teacher(data.get("teacher", ""))
+    teacher = selectors.bookable_teacher(data.get("teacher", ""))
     if teacher is None:
         messages.error(request, "This teacher cannot be booked. Please choose another teacher.")
         return redirect("booking:book")

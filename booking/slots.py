@@ -210,6 +210,22 @@ def refusal_text(reason, settings):
     )
 
 
+def _schedule_of(teacher_id, first_day, last_day):
+    """One teacher's weekly windows, ``{weekday: [(start minute, end minute)]}``, and time
+    off touching ``first_day``..``last_day``, ``[(first day, last day)]`` (two queries)."""
+    windows = {}
+    for weekday, w_start, w_end in AvailabilityWindow.objects.filter(
+        teacher_id=teacher_id
+    ).values_list("weekday", "start_time", "end_time"):
+        windows.setdefault(weekday, []).append((_minutes(w_start), _minutes(w_end)))
+    time_off = list(
+        TimeOff.objects.filter(
+            teacher_id=teacher_id, start_date__lte=last_day, end_date__gte=first_day
+        ).values_list("start_date", "end_date")
+    )
+    return windows, time_off
+
+
 def refusals(teacher, starts, *, viewer=None, now=None, settings=None):
     """``{start: reason}`` for each of ``starts`` (aware UTC) the teacher does not offer
     ``viewer``, by the rule of ``available_slots`` (the same loaded rows, three queries
@@ -233,11 +249,10 @@ def refusals(teacher, starts, *, viewer=None, now=None, settings=None):
     candidates = [start for start in starts if start not in found]
     if not candidates:
         return found
-    windows = _windows_by_teacher([teacher.pk]).get(teacher.pk, {})
     zone = zone_of(teacher)
     first_day = earliest.astimezone(zone).date()
     last_day = latest.astimezone(zone).date()
-    time_off = _time_off_by_teacher([teacher.pk], first_day, last_day).get(teacher.pk, ())
+    windows, time_off = _schedule_of(teacher.pk, first_day, last_day)
     days_off = _days_in(time_off, first_day, last_day)
     rows = _busy_rows([teacher.pk], viewer, earliest, latest + lesson, now)
     viewer_id = getattr(viewer, "pk", None)
