@@ -5,14 +5,14 @@ confirming) are tested through ``Booking``'s transition methods and services.
 """
 
 import itertools
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import factory
 from django.utils import timezone
 
 from accounts.factories import StudentFactory, TeacherFactory
 
-from .models import AvailabilityWindow, Booking, LessonNote, TimeOff
+from .models import AvailabilityWindow, Booking, BookingSeries, LessonNote, TimeOff
 from .transitions import ACTIVE_STATUSES, BookingStatus, LessonOutcome
 from .video_rooms import new_room_url
 
@@ -125,3 +125,19 @@ class LessonNoteFactory(factory.django.DjangoModelFactory):
     homework = "- Learn the days of the week\n- Write five sentences with être"
     published_at = factory.LazyFunction(timezone.now)
     notified_at = factory.LazyAttribute(lambda o: o.published_at)
+
+
+class BookingSeriesFactory(factory.django.DjangoModelFactory):
+    """A weekly series: Tuesdays 18:00 Europe/Paris for 6 weeks from 2 March 2027 unless told
+    (its lessons are ``BookingFactory(series=...)`` rows at ``series.series_occurrences``)."""
+
+    class Meta:
+        model = BookingSeries
+
+    teacher = factory.SubFactory(TeacherFactory)
+    student = factory.SubFactory(StudentFactory)
+    weekday = factory.LazyAttribute(lambda o: o.first_date.weekday())
+    local_time = time(18)
+    zone = "Europe/Paris"
+    first_date = date(2027, 3, 2)
+    weeks = 6

@@ -287,3 +287,43 @@ def error_summary(window_formset, time_off_formset):
         add(form, f"Time off {number}", "start_date")
     found.extend((error, "time-off") for error in time_off_formset.non_form_errors())
     return found
+
+
+class SeriesForm(forms.Form):
+    """A weekly series asked for from a chosen time: its first lesson and how many weeks
+    (2 up to the booking horizon, ``booking.series.weeks_allowed``)."""
+
+    start = SlotField(error_messages={"required": SLOT_REFUSED})
+    weeks = forms.TypedChoiceField(
+        label="Number of weeks",
+        coerce=int,
+        error_messages={
+            "invalid_choice": "Please choose a number of weeks from the list.",
+            "required": "Please choose a number of weeks.",
+        },
+    )
+
+    def __init__(self, *args, weeks_allowed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["weeks"].choices = [(n, f"{n} weeks") for n in weeks_allowed]
+
+
+class SeriesHoldForm(SeriesForm):
+    """The preview's form: the weeks the student keeps (indices, 0 for the first) and a goal
+    for every lesson."""
+
+    week = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=False,
+        error_messages={"invalid_choice": "Please choose the weeks from the list."},
+    )
+    goal = forms.CharField(
+        label="What would you like to work on?",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, weeks_allowed, **kwargs):
+        super().__init__(*args, weeks_allowed=weeks_allowed, **kwargs)
+        self.fields["week"].choices = [(i, str(i)) for i in range(max(weeks_allowed, default=0))]

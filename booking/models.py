@@ -207,6 +207,16 @@ class Booking(models.Model):
         max_length=20, choices=LessonOutcome.choices, blank=True, editable=False
     )
     outcome_at = models.DateTimeField("outcome recorded at", null=True, blank=True, editable=False)
+    # The weekly series the lesson was booked in (booking.series), if any: the lesson is an
+    # ordinary booking all the same (own state, reminders, cancel and reschedule rules).
+    series = models.ForeignKey(
+        "BookingSeries",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lessons",
+        editable=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -589,6 +599,68 @@ def expire_holds(now=None):
             continue
         count += 1
     return count
+
+
+class BookingSeries(models.Model):
+    """A student's weekly lessons with one teacher, booked together ("every week, N weeks").
+
+    Anchored in the teacher's wall-clock time: the lessons start on ``weekday`` at
+    ``local_time`` in ``zone`` (the teacher's zone when it was booked), from ``first_date``
+    on, one every 7 local days (``booking.series.series_occurrences``). Each lesson is an
+    ordinary ``Booking`` linked here (``lessons``)."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lesson_series"
+    )
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="teaching_series"
+    )
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    local_time = models.TimeField("time (teacher's zone)")
+    zone = models.CharField("teacher's time zone", max_length=64)
+    first_date = models.DateField("first lesson (teacher's date)")
+    weeks = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "weekly series"
+        verbose_name_plural = "weekly series"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weeks__gte=2),
+                name="booking_series_two_weeks_or_more",
+                violation_error_message="A weekly series has at least two weeks.",
+            )
+        ]
+
+    def __str__(self):
+        return (
+            f"Every {self.get_weekday_display()} {self.local_time:%H:%M} ({self.zone}), "
+            f"{self.weeks} weeks"
+        )
+
+
+class SeriesShiftNotice(models.Model):
+    """The one email telling a series' student that their lesson time shifts for a while
+    (a clock change on one side only): one row per series and shift period, claimed under
+    the series' row lock before the email is queued (``booking.series.send_shift_notices``)."""
+
+    series = models.ForeignKey(BookingSeries, on_delete=models.CASCADE, related_name="notices")
+    period_start = models.DateTimeField("first week of the shift")
+    lessons = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "period_start"], name="booking_series_notice_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"Shift notice of series {self.series_id} from {self.period_start:%Y-%m-%d}"
 
 
 class BookingEvent(models.Model):

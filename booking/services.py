@@ -90,6 +90,18 @@ def cancellation_terms(booking, viewer, *, declining=False, now=None, booking_se
     )
 
 
+def booking_refusal(student, teacher):
+    """Why ``student`` may not book ``teacher`` at all, as a sentence ("" when they may):
+    only students book, never themselves, and only active teachers."""
+    if not roles.is_student(student):
+        return "Only students can book lessons."
+    if student.pk == teacher.pk:
+        return "You cannot book a lesson with yourself."
+    if not (teacher.is_active and roles.is_teacher(teacher)):
+        return "This teacher is not taking bookings."
+    return ""
+
+
 def hold_slot(student, teacher, start, goal="", now=None):
     """Reserve ``start`` with ``teacher`` for ``student``: a HELD booking until the hold lapses.
 
@@ -102,12 +114,9 @@ def hold_slot(student, teacher, start, goal="", now=None):
     ``SlotUnavailable`` with a sentence for the student.
     """
     now = now or timezone.now()
-    if not roles.is_student(student):
-        raise SlotUnavailable("Only students can book lessons.")
-    if student.pk == teacher.pk:
-        raise SlotUnavailable("You cannot book a lesson with yourself.")
-    if not (teacher.is_active and roles.is_teacher(teacher)):
-        raise SlotUnavailable("This teacher is not taking bookings.")
+    refusal = booking_refusal(student, teacher)
+    if refusal:
+        raise SlotUnavailable(refusal)
     if start.tzinfo is None:
         raise SlotUnavailable()
     if start <= now:

@@ -197,6 +197,86 @@ def available_slots(teacher, start, end, *, viewer=None, now=None, settings=None
     return sorted(slot for day in days for slot in day)
 
 
+# Why a start time is not offered (``refusals``), as the series preview lists it.
+TOO_SOON = "too_soon"
+BEYOND_HORIZON = "beyond_horizon"
+TIME_OFF = "time_off"
+OUTSIDE_HOURS = "outside_hours"
+TEACHER_BUSY = "teacher_busy"
+OWN_LESSON = "own_lesson"
+REFUSAL_TEXT = {
+    TOO_SOON: "Too soon: lessons are booked at least {notice} hours ahead.",
+    BEYOND_HORIZON: "Beyond the booking horizon ({horizon} weeks ahead).",
+    TIME_OFF: "Your teacher is on time off that day.",
+    OUTSIDE_HOURS: "Outside your teacher's weekly hours that day.",
+    TEACHER_BUSY: "Your teacher is already booked at this time.",
+    OWN_LESSON: "You already have a lesson at this time.",
+}
+
+
+def refusal_text(reason, settings):
+    """The sentence for a ``refusals`` reason."""
+    return REFUSAL_TEXT[reason].format(
+        notice=settings.min_notice_hours, horizon=settings.horizon_weeks
+    )
+
+
+def refusals(teacher, starts, *, viewer=None, now=None, settings=None):
+    """``{start: reason}`` for each of ``starts`` (aware UTC) the teacher does not offer
+    ``viewer``, by the rule of ``available_slots`` (the same loaded rows, two queries
+    whatever the number of starts); free starts are not in the answer. The reason is the
+    first that applies: the notice or the horizon, time off, outside the weekly hours (or
+    off the grid), the teacher's time taken (a lesson or their external calendar), the
+    viewer's own lesson."""
+    settings = settings or BookingSettings.current()
+    now = now or timezone.now()
+    starts = sorted(set(starts))
+    if not starts:
+        return {}
+    lesson = timedelta(minutes=settings.lesson_minutes)
+    earliest, latest = _bounds(settings, starts[0], starts[-1] + timedelta(minutes=1), now)
+    found = {}
+    for start in starts:
+        if start < earliest:
+            found[start] = TOO_SOON
+        elif start >= latest:
+            found[start] = BEYOND_HORIZON
+    candidates = [start for start in starts if start not in found]
+    if not candidates:
+        return found
+    zone = zone_of(teacher)
+    first_day = earliest.astimezone(zone).date()
+    last_day = latest.astimezone(zone).date()
+    windows, time_off = _schedules([teacher.pk], first_day, last_day)
+    windows, time_off = windows.get(teacher.pk, {}), time_off.get(teacher.pk, [])
+    days_off = _days_in(time_off, first_day, last_day)
+    rows = _busy_rows([teacher.pk], viewer, earliest, latest + lesson, now)
+    viewer_id = getattr(viewer, "pk", None)
+    open_times = {
+        slot
+        for day in _free_days(zone, windows, time_off, ([], []), settings, earliest, latest)
+        for slot in day
+    }
+    for start in candidates:
+        if start.astimezone(zone).date() in days_off:
+            found[start] = TIME_OFF
+            continue
+        if start not in open_times:
+            found[start] = OUTSIDE_HOURS
+            continue
+        end = start + lesson
+        clashes = [
+            (row_teacher, row_student)
+            for row_teacher, row_student, row_start, row_end in rows
+            if row_start < end and start < row_end
+        ]
+        if any(row_teacher == teacher.pk for row_teacher, _student in clashes):
+            found[start] = TEACHER_BUSY
+        elif viewer_id and any(row_student == viewer_id for _teacher, row_student in clashes):
+            found[start] = OWN_LESSON
+    return found
+
+
 def next_free_slots(teachers, *, viewer=None, now=None, settings=None):
     """``{teacher.pk: the first free start time within the booking horizon, or None}`` for
     many teachers in two queries whatever their number (windows and time off, bookings),

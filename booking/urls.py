@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import series_views, views
 from .calendars import views as calendar_views
 from .finder import views as finder_views
 from .notes import views as note_views
@@ -12,7 +12,9 @@ app_name = "booking"
 urlpatterns = [
     path("teachers/", finder_views.teacher_list, name="teacher_list"),
     path("book/", views.book, name="book"),
+    path("book/series/", series_views.series, name="series"),
     path("bookings/", views.my_bookings, name="my_bookings"),
+    path("bookings/series/<int:pk>/cancel/", series_views.cancel_series, name="cancel_series"),
     path("bookings/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("bookings/<int:pk>/remove/", views.remove, name="remove"),
     path("bookings/<int:pk>/reschedule/", views.reschedule, name="reschedule"),

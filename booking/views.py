@@ -44,6 +44,7 @@ from .outcomes.forms import outcome_choices
 from .outcomes.models import dispute_deadline
 from .permissions import student_required, teacher_required
 from .selectors import active_teachers, student_lessons, teacher_lessons
+from .series import weeks_allowed
 from .services import (
     cancellation_terms,
     describe_unavailable,
@@ -193,6 +194,7 @@ def book(request):
         "basket_url": after_hold_url(),
         "unbookable": unbookable,
         "horizon_weeks": booking_settings.horizon_weeks,
+        "series_weeks": weeks_allowed(booking_settings),
     }
     failed = form.errors or choose_form.errors
     return render(request, "booking/book.html", context, status=400 if failed else 200)

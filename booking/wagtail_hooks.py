@@ -16,13 +16,21 @@ from site_config.spreadsheets import InertSpreadsheetExportMixin
 
 from . import dashboard  # noqa: F401 - registers the bookings chart panel
 from .admin_views import AdminOnlyViewPolicy, BookingActionView, BookingInspectView
-from .models import Booking, BookingStatus, ExternalCalendar, LessonOutcome, OutcomeDispute
+from .models import (
+    Booking,
+    BookingSeries,
+    BookingStatus,
+    ExternalCalendar,
+    LessonOutcome,
+    OutcomeDispute,
+)
 from .outcomes import admin as outcomes_admin  # noqa: F401 - registers the disputes viewset
 from .reviews import admin as reviews_admin  # noqa: F401 - registers the reviews viewset
 
 register_permission_policy(Booking, AdminOnlyViewPolicy(Booking))
 register_permission_policy(ExternalCalendar, AdminOnlyViewPolicy(ExternalCalendar))
 register_permission_policy(OutcomeDispute, AdminOnlyViewPolicy(OutcomeDispute))
+register_permission_policy(BookingSeries, AdminOnlyViewPolicy(BookingSeries))
 
 
 class BookingFilterSet(WagtailFilterSet):
@@ -168,3 +176,47 @@ class ExternalCalendarViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_external_calendar_viewset():
     return ExternalCalendarViewSet("external_calendars")
+
+
+class BookingSeriesIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("teacher__profile", "student__profile")
+
+
+class BookingSeriesViewSet(ModelViewSet):
+    """Weekly series, read-only: who, the anchor (weekday and time in the teacher's zone),
+    how many weeks. Each lesson is an ordinary booking (Bookings, search the student); see
+    ``docs/weekly-series.md``."""
+
+    model = BookingSeries
+    icon = "rotate"
+    menu_label = "Weekly series"
+    menu_order = 252
+    add_to_admin_menu = True
+    form_fields = ["weeks"]
+    index_view_class = BookingSeriesIndexView
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "student",
+        "teacher",
+        "weekday",
+        "local_time",
+        "zone",
+        "first_date",
+        "weeks",
+        "created_at",
+    ]
+    search_backend_name = None
+    search_fields = [
+        "student__email",
+        "student__profile__display_name",
+        "teacher__email",
+        "teacher__profile__display_name",
+    ]
+    list_display = ["__str__", "student", "teacher", "first_date", "weeks"]
+    ordering = ["-created_at"]
+
+
+@hooks.register("register_admin_viewset")
+def register_booking_series_viewset():
+    return BookingSeriesViewSet("weekly_series")

@@ -15,7 +15,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 STATIC = REPO / "static"
-CSS_BUDGET_BYTES = 40 * 1024
+# Every stylesheet together, uncompressed (a page loads the site's and its own app's): the
+# learning journey (weekly series, outcomes, notes and progress, credits) took it past 40 KB.
+CSS_BUDGET_BYTES = 48 * 1024
 # The availability editor's week grid (static/js/availability.js, about 11 KB, loaded on that
 # teacher page only) is most of the JavaScript.
 JS_BUDGET_BYTES = 24 * 1024

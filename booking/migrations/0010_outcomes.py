@@ -25,7 +25,7 @@ def completed_lessons_were_held(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('booking', '0008_reschedule'),
+        ('booking', '0009_series'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -309,6 +309,7 @@ SCHEDULED_COMMANDS = (
     "expire_holds",
     "complete_lessons",
     "send_reminders",
+    "send_series_shift_notices",  # weekly series: 7 days before a week whose time shifts
     "reconcile_payments",
     "publish_scheduled",
     "sync_calendars",  # each teacher's external calendar feed every 15 minutes (see below)

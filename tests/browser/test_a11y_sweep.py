@@ -1,6 +1,9 @@
 """axe-core on every public page and every dashboard page (zero violations of any impact),
 plus reduced motion and visible keyboard focus."""
 
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
 import pytest
 
 from booking.models import LessonNote
@@ -27,8 +30,18 @@ PUBLIC_PAGES = [
     "/this-page-does-not-exist/",
 ]
 
+
+def series_preview_path():
+    """The weekly series preview from a time a week ahead (any time: weeks that are not free
+    are listed as conflicts)."""
+    start = (datetime.now(UTC) + timedelta(days=7)).replace(minute=0, second=0, microsecond=0)
+    query = urlencode({"teacher": DEMO_TEACHER_SLUG, "start": start.isoformat(), "weeks": 4})
+    return f"/book/series/?{query}"
+
+
 # (who, path)
 DASHBOARD_PAGES = [
+    (DEMO_STUDENT, series_preview_path()),
     (DEMO_STUDENT, f"/book/?teacher={DEMO_TEACHER_SLUG}"),
     (DEMO_STUDENT, "/bookings/"),
     (DEMO_STUDENT, "/basket/"),
