@@ -76,6 +76,7 @@ def after_the_end(booking, now):
 # Side effects: the first two are run by receivers of booking_transitioned.
 EMAILS = "emails"  # booking.receivers: the student and/or teacher are told (with an .ics)
 REFUND = "refund"  # commerce.signals: what was paid for the lesson goes back
+BONUS_CREDIT = "bonus_credit"  # commerce.signals: the student gets one bonus credit
 # Booking._transition itself: the lesson gets its video room (booking.video_rooms) if it has
 # none yet, saved with the new status and before the signal, so its emails carry the link.
 VIDEO_ROOM = "video_room"
@@ -158,6 +159,18 @@ TRANSITIONS = {
             verb="cancelled",
             refused="Only the student or an admin can cancel this lesson.",
             admin_label="Cancel",
+        ),
+        # The student cancels after the cancellation notice a lesson paid with a credit
+        # (``Booking.cancel`` asks ``booking.signals.late_cancel_allowed``): allowed, but
+        # nothing goes back; the credit is spent unless the teacher waives it.
+        Transition(
+            "cancel_late",
+            sources=(S.PAID, S.CONFIRMED),
+            target=S.CANCELLED,
+            may=(student_owner,),
+            effects=(EMAILS,),
+            verb="cancelled",
+            refused="Only the student can cancel this lesson.",
         ),
         # The lesson moves to another free time of its teacher (``services.reschedule_booking``):
         # nothing is paid again and the teacher confirms the new time.

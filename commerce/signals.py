@@ -1,14 +1,18 @@
 """Refunds that follow booking changes: a transition whose row in booking's status table
-lists REFUND (decline, cancel, closing an account) refunds what was paid for the lesson."""
+lists REFUND (decline, cancel, closing an account) refunds what was paid for the lesson, or
+gives its credit back when it was paid with one; BONUS_CREDIT gives the student a bonus
+credit. Commerce also tells booking which lessons may be cancelled late (paid with a
+credit, which stays spent)."""
 
 from django.dispatch import receiver
 
 from accounts.signals import user_erased, user_erasure_preview
 from booking.models import BookingStatus
 from booking.services import lessons_cancelled_on_erasure
-from booking.signals import booking_transitioned, refund_preview
-from booking.transitions import REFUND
+from booking.signals import booking_transitioned, late_cancel_allowed, refund_preview
+from booking.transitions import BONUS_CREDIT, REFUND
 
+from .credits.services import credit_paid_ids, grant_bonus_credit, return_credit
 from .models import PAID_STATUSES, Order, OrderItem
 from .services import refund_item, refundable_cents
 
@@ -28,6 +32,11 @@ def refund_declined_or_cancelled_lesson(sender, booking, transition, new_status,
     """
     if REFUND not in transition.effects or not kwargs.get("refund"):
         return
+    reason = REFUND_REASONS[new_status]
+    if kwargs.get("reason"):
+        reason = f"{reason} {kwargs['reason']}"
+    if return_credit(booking, reason=reason, by=kwargs.get("by")) is not None:
+        return  # paid with a credit: the credit is back in its lot instead of money
     item = (
         OrderItem.objects.filter(booking=booking, order__status__in=PAID_STATUSES)
         .select_related("order")
@@ -35,10 +44,24 @@ def refund_declined_or_cancelled_lesson(sender, booking, transition, new_status,
     )
     if item is None:
         return
-    reason = REFUND_REASONS[new_status]
-    if kwargs.get("reason"):
-        reason = f"{reason} {kwargs['reason']}"
     refund_item(item, reason=reason, by=kwargs.get("by"), key=f"booking-{booking.pk}-{new_status}")
+
+
+@receiver(booking_transitioned, dispatch_uid="commerce_bonus_credit_on_booking_change")
+def bonus_credit_on_transition(sender, booking, transition, **kwargs):
+    """A transition whose row lists BONUS_CREDIT gives the student one bonus credit (a lot
+    valid the default time; once per lesson)."""
+    if BONUS_CREDIT in transition.effects:
+        grant_bonus_credit(booking, reason=f"Bonus credit: {transition.name.replace('_', ' ')}")
+
+
+@receiver(late_cancel_allowed, dispatch_uid="commerce_late_cancel_for_credit_lessons")
+def late_cancel_for_credit_lessons(sender, booking=None, bookings=None, **kwargs):
+    """Lessons paid with a credit (not yet returned) may be cancelled late: the credit stays
+    spent. With ``bookings``: the set of their ids (one query)."""
+    if bookings is not None:
+        return credit_paid_ids(bookings)
+    return booking.pk in credit_paid_ids([booking])
 
 
 @receiver(refund_preview, dispatch_uid="commerce_refund_preview_for_booking")

@@ -49,10 +49,10 @@ def _frozen_message(order):
 
 @login_required
 def basket(request):
-    """The basket: held lessons priced live from the database, offer and total."""
-    bookings = list(services.basket_bookings(request.user))
+    """The basket: held lessons and packs priced live from the database, offer and total."""
+    lines = services.basket_lines(request.user)
     code = request.session.get(PROMO_SESSION_KEY, "")
-    price = services.price_for(request.user, bookings, code) if bookings else None
+    price = services.price_for(request.user, lines, code) if lines else None
     open_order, paying_orders = services.basket_orders(request.user)
     return render(
         request,
@@ -296,7 +296,9 @@ def _order_from_query(request):
     except ValueError as exc:
         raise Http404("No such order.") from exc
     return own_order_or_404(
-        Order.objects.prefetch_related("items__booking__teacher__profile"), request.user, pk
+        Order.objects.prefetch_related("items__booking__teacher__profile", "items__pack"),
+        request.user,
+        pk,
     )
 
 
@@ -348,7 +350,7 @@ def order_receipt(request, pk):
     """One order as a receipt: lessons, amounts, payments and refunds."""
     order = own_order_or_404(
         Order.objects.select_related("offer").prefetch_related(
-            "items__booking__teacher__profile", "refunds"
+            "items__booking__teacher__profile", "items__pack", "refunds"
         ),
         request.user,
         pk,

@@ -310,6 +310,7 @@ SCHEDULED_COMMANDS = (
     "complete_lessons",
     "send_reminders",
     "reconcile_payments",
+    "expire_credits",  # lesson credits: expiry ledger entries, 30/7-day reminders
     "publish_scheduled",
     "sync_calendars",  # each teacher's external calendar feed every 15 minutes (see below)
 )
