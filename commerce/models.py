@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from site_config.admin_forms import EurosAdminForm
 from site_config.money import format_cents
 
 
@@ -247,6 +248,8 @@ class Pack(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    base_form_class = EurosAdminForm  # the price is typed in euros
+
     class Meta:
         ordering = ["lessons", "price_cents"]
         constraints = [
@@ -444,6 +447,14 @@ class CreditLot(models.Model):
         what = self.pack.name if self.pack_id else "Bonus credits"
         return f"{what} ({self.quantity} credits, lot {self.pk})"
 
+    @property
+    def credit_value_cents(self):
+        """What one credit of the lot was paid (its pack line, pro rata; 0 for bonuses and
+        moved credits)."""
+        if self.order_item_id is None:
+            return 0
+        return self.order_item.paid_cents // self.quantity
+
 
 class CreditKind(models.TextChoices):
     PURCHASE = "purchase", "Pack bought"
@@ -510,3 +521,8 @@ class CreditEntry(models.Model):
 
     def __str__(self):
         return f"{self.delta:+d} {self.get_kind_display()}"
+
+    @property
+    def value_cents(self):
+        """The entry's credits at what one credit of its lot was paid."""
+        return self.delta * self.lot.credit_value_cents

@@ -5,11 +5,19 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from accounts.roles import grant_editor_permissions
+
+
+def grant(apps, schema_editor):
+    # Editors manage packs (accounts.roles.EDITOR_MODEL_PERMISSIONS).
+    grant_editor_permissions(apps)
+
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('booking', '0008_reschedule'),
+        ('accounts', '0007_specialties_levels_curated_zones'),
         ('commerce', '0002_order_paying_needs_attention_offer_claims'),
         ('wagtailimages', '0027_image_description'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -129,4 +137,5 @@ class Migration(migrations.Migration):
             model_name='creditlot',
             constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='commerce_lot_quantity_positive'),
         ),
+        migrations.RunPython(grant, migrations.RunPython.noop),
     ]
