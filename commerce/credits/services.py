@@ -278,7 +278,7 @@ def send_expiry_reminders(now=None):
     is queued (after the commit). A lot already inside the 7 days gets only that email."""
     now = now or timezone.now()
     sent = 0
-    for days, field in REMINDERS:
+    for days, field in sorted(REMINDERS):  # the nearest first: it settles the earlier too
         due = (
             CreditLot.objects.filter(
                 expires_at__gt=now, expires_at__lte=now + timedelta(days=days), **{field: None}
@@ -290,7 +290,7 @@ def send_expiry_reminders(now=None):
         for pk in list(due):
             with transaction.atomic():
                 lot = (
-                    CreditLot.objects.select_for_update()
+                    CreditLot.objects.select_for_update(of=("self",))
                     .select_related("student__profile", "pack")
                     .get(pk=pk)
                 )
@@ -299,7 +299,10 @@ def send_expiry_reminders(now=None):
                 left = CreditEntry.objects.filter(lot=lot).aggregate(s=Sum("delta"))["s"] or 0
                 if left <= 0:
                     continue
-                updates = {f: now for _d, f in REMINDERS if getattr(lot, f) is None}
+                # This reminder, and any earlier one not sent (it is too late for it).
+                updates = {
+                    f: now for d, f in REMINDERS if d >= days and getattr(lot, f) is None
+                }
                 CreditLot.objects.filter(pk=lot.pk).update(**updates)
                 _queue_expiry_email(lot, left, days)
                 sent += 1
