@@ -167,9 +167,7 @@ def test_decline_returns_the_credit(student):
 
 def test_late_cancel_of_a_credit_lesson_is_allowed_and_spends_it(student):
     CreditLotFactory(student=student, quantity=1)
-    lesson = BookingFactory(
-        student=student, held=True, start=timezone.now() + timedelta(hours=5)
-    )
+    lesson = BookingFactory(student=student, held=True, start=timezone.now() + timedelta(hours=5))
     services.pay_bookings_with_credits(student, [lesson])
     lesson.refresh_from_db()
     lesson.cancel(by=student)
@@ -181,9 +179,7 @@ def test_late_cancel_of_a_credit_lesson_is_allowed_and_spends_it(student):
 
 def test_the_teacher_waives_a_late_cancel_once(student):
     CreditLotFactory(student=student, quantity=1)
-    lesson = BookingFactory(
-        student=student, held=True, start=timezone.now() + timedelta(hours=5)
-    )
+    lesson = BookingFactory(student=student, held=True, start=timezone.now() + timedelta(hours=5))
     services.pay_bookings_with_credits(student, [lesson])
     lesson.refresh_from_db()
     lesson.cancel(by=student)
