@@ -21,7 +21,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -77,11 +77,13 @@ def basket_bookings(student, now=None):
 
 def basket_orders(student):
     """The basket's orders in one query: ``(open order or None, [orders being paid, oldest
-    first])``."""
+    first])``, each with ``has_packs``."""
     orders = list(
-        Order.objects.filter(
-            student=student, status__in=(OrderStatus.OPEN, OrderStatus.PAYING)
-        ).order_by("pk")
+        Order.objects.filter(student=student, status__in=(OrderStatus.OPEN, OrderStatus.PAYING))
+        .annotate(
+            has_packs=Exists(OrderItem.objects.filter(order=OuterRef("pk"), pack__isnull=False))
+        )
+        .order_by("pk")
     )
     open_order = next((o for o in orders if o.status == OrderStatus.OPEN), None)
     return open_order, [o for o in orders if o.status == OrderStatus.PAYING]
@@ -102,9 +104,13 @@ def basket_packs(student):
     return items
 
 
-def basket_lines(student, now=None):
-    """Everything in the basket: held lessons (soonest first), then packs."""
-    return [*basket_bookings(student, now=now), *basket_packs(student)]
+def basket_lines(student, now=None, *, orders=None):
+    """Everything in the basket: held lessons (soonest first), then packs. Given ``orders``
+    from ``basket_orders``, packs are read only when the open order has some."""
+    open_order = orders[0] if orders is not None else None
+    skip_packs = orders is not None and not (open_order and open_order.has_packs)
+    packs = [] if skip_packs else basket_packs(student)
+    return [*basket_bookings(student, now=now), *packs]
 
 
 @transaction.atomic

@@ -50,15 +50,17 @@ def _frozen_message(order):
 @login_required
 def basket(request):
     """The basket: held lessons and packs priced live from the database, offer and total."""
-    lines = services.basket_lines(request.user)
+    orders = services.basket_orders(request.user)
+    open_order, paying_orders = orders
+    lines = services.basket_lines(request.user, orders=orders)
     code = request.session.get(PROMO_SESSION_KEY, "")
     price = services.price_for(request.user, lines, code) if lines else None
-    open_order, paying_orders = services.basket_orders(request.user)
     return render(
         request,
         "commerce/basket.html",
         {
             "price": price,
+            "has_packs": any(getattr(line, "pack_id", None) for line in lines),
             "code": code,
             "code_form": PromoCodeForm(initial={"code": code}),
             "failure_reason": open_order.failure_reason if open_order else "",

@@ -194,19 +194,21 @@ def _cancelled_late_by_student():
     )
 
 
-def waivable_lessons(teacher, *, now=None):
-    """The teacher's lessons their students cancelled late whose credit is still spent (the
-    last 60 days), soonest first. One query."""
+def waivable_lessons(teacher, *, among=None, now=None):
+    """The teacher's lessons (of ``among`` when given) their students cancelled late whose
+    credit is still spent (the last 60 days), soonest first. One query."""
     now = now or timezone.now()
+    entries = CreditEntry.objects.filter(
+        kind=CreditKind.SPEND,
+        booking__teacher=teacher,
+        booking__status=BookingStatus.CANCELLED,
+        booking__start__gte=now - timedelta(days=60),
+    )
+    if among is not None:
+        entries = entries.filter(booking__in=among)
     return [
         entry.booking
-        for entry in CreditEntry.objects.filter(
-            kind=CreditKind.SPEND,
-            booking__teacher=teacher,
-            booking__status=BookingStatus.CANCELLED,
-            booking__start__gte=now - timedelta(days=60),
-        )
-        .filter(_cancelled_late_by_student())
+        for entry in entries.filter(_cancelled_late_by_student())
         .exclude(
             Exists(CreditEntry.objects.filter(booking=OuterRef("booking"), kind=CreditKind.RETURN))
         )
@@ -300,9 +302,7 @@ def send_expiry_reminders(now=None):
                 if left <= 0:
                     continue
                 # This reminder, and any earlier one not sent (it is too late for it).
-                updates = {
-                    f: now for d, f in REMINDERS if d >= days and getattr(lot, f) is None
-                }
+                updates = {f: now for d, f in REMINDERS if d >= days and getattr(lot, f) is None}
                 CreditLot.objects.filter(pk=lot.pk).update(**updates)
                 _queue_expiry_email(lot, left, days)
                 sent += 1

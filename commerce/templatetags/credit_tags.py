@@ -1,11 +1,16 @@
 """Credits on booking's pages (booking never imports commerce; its templates load these).
 
-``{% credit_offer chosen %}`` on the booking page: "Use 1 credit (4 left)" when
-the student has credits valid on the chosen lesson's date (one query). ``{% late_cancel_waivers %}``
-on the teacher dashboard: the late cancels whose credit the teacher may give back (one query).
+``{% credit_offer chosen %}`` on the booking page: "Use 1 credit (4 left)" when the student
+has credits valid on the chosen lesson's date (one query). ``{% late_cancel_waivers others %}``
+on the teacher dashboard: the late cancels whose credit the teacher may give back.
 """
 
+from datetime import timedelta
+
 from django import template
+
+from booking.models import BookingStatus
+from booking.selectors import booking_settings
 
 from ..credits.services import credit_balance, waivable_lessons
 
@@ -23,8 +28,21 @@ def credit_offer(context, chosen):
 
 
 @register.inclusion_tag("commerce/credits/waivable.html", takes_context=True)
-def late_cancel_waivers(context):
+def late_cancel_waivers(context, lessons):
+    """Of the dashboard's ``lessons`` (already loaded), those cancelled after their
+    cancellation deadline whose credit the teacher may give back. The candidates are found
+    without a query (cancelled, last changed after the deadline); only then one query."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    lessons = waivable_lessons(user) if getattr(user, "is_authenticated", False) else []
-    return {"lessons": lessons, "request": request, "csrf_token": context.get("csrf_token")}
+    notice = timedelta(hours=booking_settings(request).cancellation_hours)
+    candidates = [
+        lesson
+        for lesson in lessons
+        if lesson.status == BookingStatus.CANCELLED and lesson.updated_at >= lesson.start - notice
+    ]
+    waivable = (
+        waivable_lessons(user, among=candidates)
+        if candidates and getattr(user, "is_authenticated", False)
+        else []
+    )
+    return {"lessons": waivable, "request": request, "csrf_token": context.get("csrf_token")}
