@@ -160,7 +160,7 @@ def test_my_credits_shows_balance_per_expiry_ledger_and_receipts(
     services.pay_bookings_with_credits(student, [BookingFactory(student=student, held=True)])
     client.force_login(student)
     client.get("/credits/")  # warm the session and site settings
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(5):
         response = client.get("/credits/")
     content = response.content.decode()
     assert "<title>My credits | Petit Talk</title>" in content
