@@ -1,8 +1,5 @@
 """Refunds that follow booking changes: a transition whose row in booking's status table
-lists REFUND (decline, cancel, closing an account) refunds what was paid for the lesson, or
-gives its credit back when it was paid with one; BONUS_CREDIT gives the student a bonus
-credit. Commerce also tells booking which lessons may be cancelled late (paid with a
-credit, which stays spent)."""
+lists REFUND (decline, cancel, closing an account) refunds what was paid for the lesson."""
 
 from django.dispatch import receiver
 
@@ -32,11 +29,6 @@ def refund_declined_or_cancelled_lesson(sender, booking, transition, new_status,
     """
     if REFUND not in transition.effects or not kwargs.get("refund"):
         return
-    reason = REFUND_REASONS[new_status]
-    if kwargs.get("reason"):
-        reason = f"{reason} {kwargs['reason']}"
-    if return_credit(booking, reason=reason, by=kwargs.get("by")) is not None:
-        return  # paid with a credit: the credit is back in its lot instead of money
     item = (
         OrderItem.objects.filter(booking=booking, order__status__in=PAID_STATUSES)
         .select_related("order")
@@ -44,7 +36,23 @@ def refund_declined_or_cancelled_lesson(sender, booking, transition, new_status,
     )
     if item is None:
         return
+    reason = REFUND_REASONS[new_status]
+    if kwargs.get("reason"):
+        reason = f"{reason} {kwargs['reason']}"
     refund_item(item, reason=reason, by=kwargs.get("by"), key=f"booking-{booking.pk}-{new_status}")
+
+
+@receiver(booking_transitioned, dispatch_uid="commerce_credit_back_on_booking_change")
+def credit_back_for_credit_paid_lesson(sender, booking, transition, new_status, **kwargs):
+    """The REFUND of a lesson paid with a credit: the credit goes back to the lot it came
+    from (a ledger entry, once per lesson) instead of money; the money receiver above finds
+    no paid order line for such a lesson. Inside the transition's transaction."""
+    if REFUND not in transition.effects or not kwargs.get("refund"):
+        return
+    reason = REFUND_REASONS.get(new_status, "The lesson's credit was returned.")
+    if kwargs.get("reason"):
+        reason = f"{reason} {kwargs['reason']}"
+    return_credit(booking, reason=reason, by=kwargs.get("by"))
 
 
 @receiver(booking_transitioned, dispatch_uid="commerce_bonus_credit_on_booking_change")
