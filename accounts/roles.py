@@ -96,6 +96,7 @@ ALL_ACTIONS = ("add", "change", "delete", "view")
 EDITOR_MODEL_PERMISSIONS = {
     ("wagtailadmin", "admin"): ("access",),
     ("commerce", "offer"): ALL_ACTIONS,
+    ("commerce", "pack"): ALL_ACTIONS,
     ("accounts", "specialty"): ALL_ACTIONS,
     ("accounts", "placementquestion"): ALL_ACTIONS,
     ("cms_pages", "comment"): ALL_ACTIONS,

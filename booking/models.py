@@ -17,7 +17,7 @@ from .exceptions import InvalidTransition, SlotTaken
 from .notes.models import LessonNote  # noqa: F401 - lesson notes are booking models
 from .outcomes.models import OutcomeDispute  # noqa: F401 - no-show disputes are booking models
 from .reviews.models import LessonReview  # noqa: F401 - lesson reviews are booking models
-from .signals import booking_transitioned
+from .signals import booking_transitioned, late_cancel_allowed
 from .transitions import (
     ACTIVE_STATUSES,
     OUTCOME_TRANSITIONS,
@@ -320,6 +320,12 @@ class Booking(models.Model):
             )
         return ""
 
+    def may_cancel_late(self):
+        """Whether the student may cancel after the notice (without anything going back):
+        ``booking.signals.late_cancel_allowed`` answers (commerce: paid with a credit)."""
+        answers = late_cancel_allowed.send(sender=Booking, booking=self)
+        return any(answer is True for _receiver, answer in answers)
+
     def student_may_cancel(self, now=None, booking_settings=None):
         """Students cancel paid or confirmed lessons up to the cancellation notice before."""
         now = now or timezone.now()
@@ -377,9 +383,19 @@ class Booking(models.Model):
         """paid/confirmed → cancelled.
 
         The student may cancel their own lesson up to ``cancellation_hours`` before it starts
-        (full refund). An admin may cancel at any time and chooses the refund (default: yes).
+        (full refund); later only a lesson paid with a credit, which stays spent
+        ("cancel_late"). An admin may cancel at any time and chooses the refund (default: yes).
         """
         by_admin = roles.is_admin(by)
+        now = now or timezone.now()
+        if (
+            not by_admin
+            and self.status in TRANSITIONS["cancel_late"].sources
+            and now > self.cancellation_deadline()
+            and self.may_cancel_late()
+        ):
+            # Paid with a credit: a late cancel is allowed and the credit stays spent.
+            return self._transition("cancel_late", by=by, note=reason, reason=reason, now=now)
 
         def within_notice(locked, now):
             booking_settings = BookingSettings.current()

@@ -36,7 +36,7 @@ from .models import (
     expire_holds,
 )
 from .notifications import queue_reminder_emails
-from .signals import refund_preview
+from .signals import late_cancel_allowed, refund_preview
 from .slots import is_available
 from .transitions import OUTCOME_WINDOW
 
@@ -67,6 +67,13 @@ class CancellationTerms:
     hours: int
     open: bool  # the student may still cancel (before the deadline)
     refund_cents: int  # what the action refunds now (0 when it refunds nothing)
+    # Paid with a credit (``Booking.may_cancel_late``): cancelling in time gives the credit
+    # back; past the deadline it may still be cancelled, and the credit stays spent.
+    paid_with_credit: bool = False
+
+    @property
+    def late_allowed(self):
+        return self.paid_with_credit and not self.open
 
 
 def cancellation_terms(booking, viewer, *, declining=False, now=None, booking_settings=None):
@@ -87,6 +94,10 @@ def cancellation_terms(booking, viewer, *, declining=False, now=None, booking_se
         hours=booking_settings.cancellation_hours,
         open=may_cancel,
         refund_cents=refund_preview_cents(booking) if refunds else 0,
+        paid_with_credit=(
+            booking.status in (BookingStatus.PAID, BookingStatus.CONFIRMED)
+            and booking.may_cancel_late()
+        ),
     )
 
 
@@ -100,6 +111,17 @@ def booking_refusal(student, teacher):
     if not (teacher.is_active and roles.is_teacher(teacher)):
         return "This teacher is not taking bookings."
     return ""
+
+
+def late_cancellable_ids(bookings):
+    """Ids of ``bookings`` their student may still cancel after the notice (one answer per
+    receiver of ``booking.signals.late_cancel_allowed``; commerce: those paid with a
+    credit). No query when ``bookings`` is empty."""
+    bookings = list(bookings)
+    if not bookings:
+        return set()
+    answers = late_cancel_allowed.send(sender=Booking, bookings=bookings)
+    return set().union(*(answer for _receiver, answer in answers if isinstance(answer, set)))
 
 
 def hold_slot(student, teacher, start, goal="", now=None):

@@ -16,3 +16,10 @@ booking_transitioned = Signal()
 # declining the lesson now would refund (commerce: what is left to refund on its paid order
 # line); booking shows the sum without knowing who took the money.
 refund_preview = Signal()
+
+# Sent by ``Booking.cancel`` when the lesson's student cancels after the cancellation notice,
+# and by the pages that offer it (``booking.services.late_cancel_allowed``), with ``booking``
+# (or ``bookings``, a list, for pages listing many: one query). A receiver returns True (or,
+# for ``bookings``, the set of their ids) when a late cancel is allowed: commerce says so for
+# lessons paid with a credit, which stays spent (the "cancel_late" transition).
+late_cancel_allowed = Signal()

@@ -198,6 +198,18 @@ TRANSITIONS = {
             refused="Only the student or an admin can cancel this lesson.",
             admin_label="Cancel",
         ),
+        # The student cancels after the cancellation notice a lesson paid with a credit
+        # (``Booking.cancel`` asks ``booking.signals.late_cancel_allowed``): allowed, but
+        # nothing goes back; the credit is spent unless the teacher waives it.
+        Transition(
+            "cancel_late",
+            sources=(S.PAID, S.CONFIRMED),
+            target=S.CANCELLED,
+            may=(student_owner,),
+            effects=(EMAILS,),
+            verb="cancelled",
+            refused="Only the student can cancel this lesson.",
+        ),
         # The lesson moves to another free time of its teacher (``services.reschedule_booking``):
         # nothing is paid again and the teacher confirms the new time.
         Transition(

@@ -49,6 +49,7 @@ from .services import (
     cancellation_terms,
     describe_unavailable,
     hold_slot,
+    late_cancellable_ids,
     lesson_price_cents,
     reschedule_booking,
     save_availability,
@@ -253,6 +254,14 @@ def my_bookings(request):
         booking.cancel_deadline_text = format_local(deadline, request.user)
         if booking.status in (BookingStatus.PAID, BookingStatus.CONFIRMED):
             booking.cannot_move = booking.reschedule_refusal(now, booking_settings)
+    # Past the deadline, lessons paid with a credit may still be cancelled (one question).
+    late_ids = late_cancellable_ids(
+        b
+        for b in upcoming
+        if b.status in (BookingStatus.PAID, BookingStatus.CONFIRMED) and not b.can_cancel
+    )
+    for booking in upcoming:
+        booking.can_cancel_late = booking.pk in late_ids
     past = _history_page(lessons.exclude(pk__in=[b.pk for b in upcoming]), _page_number(request))
     for booking in past["items"]:
         booking.dispute_open = _may_dispute(booking, now)
@@ -315,13 +324,26 @@ def cancel(request, pk):
         return _confirmation_page(request, booking, terms, declining=False)
     form = CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    in_time = booking.student_may_cancel(booking_settings=_booking_settings(request))
+    with_credit = booking.may_cancel_late()
     try:
         booking.cancel(by=request.user, reason=reason)
     except (BookingError, PermissionDenied) as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Your lesson is cancelled. You will be refunded in full.")
+        messages.success(request, _cancelled_message(in_time=in_time, with_credit=with_credit))
     return redirect("booking:my_bookings")
+
+
+def _cancelled_message(*, in_time, with_credit):
+    if not with_credit:
+        return "Your lesson is cancelled. You will be refunded in full."
+    if in_time:
+        return "Your lesson is cancelled. Your credit is back in your wallet."
+    return (
+        "Your lesson is cancelled. The free cancellation deadline had passed, so the credit "
+        "is spent unless your teacher gives it back."
+    )
 
 
 @require_http_methods(["GET", "POST"])

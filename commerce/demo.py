@@ -19,10 +19,17 @@ from booking.models import Booking, BookingStatus
 from booking.services import hold_slot, lesson_price_cents
 from booking.slots import available_slots
 
-from .models import Offer, OfferKind, Order
-from .services import fulfil_payment, prepare_checkout
+from .credits.services import book_with_credit
+from .models import Offer, OfferKind, Order, Pack, PackLessons
+from .services import add_pack_to_basket, fulfil_payment, prepare_checkout
 
 DEMO_STUDENT = "student@petittalk.example"
+# Lesson packs: (lessons, name, price in cents, description).
+DEMO_PACKS = (
+    (PackLessons.FIVE, "Starter pack: 5 lessons", 8500, "Five lessons to get going."),
+    (PackLessons.TEN, "Regular pack: 10 lessons", 16000, "A lesson a week for a term."),
+    (PackLessons.TWENTY, "Intensive pack: 20 lessons", 30000, "Twenty lessons at the best price."),
+)
 SEASONS = ((12, "Winter"), (3, "Spring"), (6, "Summer"), (9, "Autumn"))  # first month, name
 
 
@@ -85,6 +92,13 @@ def load(log):
         elif offer.ends_at is not None and offer.ends_at <= now:
             Offer.objects.filter(pk=offer.pk).update(**dates)
             log(f"Offer: {data['name']} moved to this season")
+    for lessons, name, price_cents, description in DEMO_PACKS:
+        _pack, created = Pack.objects.get_or_create(
+            name=name,
+            defaults={"lessons": lessons, "price_cents": price_cents, "description": description},
+        )
+        if created:
+            log(f"Pack: {name}")
     _demo_lessons(log)
     return []
 
@@ -104,7 +118,7 @@ def _demo_lessons(log):
         return
     now = timezone.now()
     slots = available_slots(teacher, now, now + timedelta(days=21), viewer=student)
-    picks = slots[::7][:4]  # on different days
+    picks = slots[::7][:6]  # on different days
     if len(picks) < 4:
         return
     with transaction.atomic():
@@ -130,9 +144,25 @@ def _demo_lessons(log):
         cancelled.cancel(by=student, reason="Change of plans.")  # refunded in full
         past.confirm(by=teacher)
         past.complete(now=now)
+        _demo_credits(student, teacher, picks[4:])
         # One lesson waits in the basket, unpaid.
         hold_slot(student, teacher, picks[0], "Practise ordering at a café.")
-    log("Commerce: the demo student's lessons, paid in one order (one cancelled, refunded).")
+    log(
+        "Commerce: the demo student's lessons, paid in one order (one cancelled, refunded), "
+        "and a 10-lesson pack with credits spent."
+    )
+
+
+def _demo_credits(student, teacher, slots):
+    """The demo student buys the 10-lesson pack (basket, checkout, payment) and books lessons
+    with two of its credits."""
+    pack = Pack.objects.filter(lessons=PackLessons.TEN, active=True).first()
+    if pack is None:
+        return
+    add_pack_to_basket(student, pack)
+    _pay_basket(student)
+    for start in slots[:2]:
+        book_with_credit(student, teacher, start, "Conversation practice (paid with a credit).")
 
 
 def _pay_basket(student):

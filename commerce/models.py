@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from site_config.admin_forms import EurosAdminForm
 from site_config.money import format_cents
 
 
@@ -57,6 +58,11 @@ class Offer(models.Model):
         null=True, blank=True, help_text="Paid orders allowed per student. Empty: unlimited."
     )
     first_order_only = models.BooleanField(default=False)
+    applies_to_packs = models.BooleanField(
+        "applies to packs",
+        default=False,
+        help_text="Also discount lesson packs. Off: the offer discounts single lessons only.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -217,24 +223,93 @@ class Order(models.Model):
         self.save(update_fields=["status", "updated_at"])
 
 
+class PackLessons(models.IntegerChoices):
+    FIVE = 5, "5 lessons"
+    TEN = 10, "10 lessons"
+    TWENTY = 20, "20 lessons"
+
+
+class Pack(models.Model):
+    """A lesson pack editors sell: N credits, each worth one lesson with any teacher, valid for
+    ``validity_months`` from the purchase (``commerce.credits``)."""
+
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True, max_length=1000)
+    lessons = models.PositiveSmallIntegerField(
+        "number of lessons", choices=PackLessons.choices, default=PackLessons.TEN
+    )
+    price_cents = models.PositiveIntegerField("price (cents)", help_text="1600 means €16.00.")
+    validity_months = models.PositiveSmallIntegerField(
+        "valid for (months)", default=12, help_text="Credits expire this long after purchase."
+    )
+    active = models.BooleanField(default=True, help_text="Only active packs can be bought.")
+    image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    base_form_class = EurosAdminForm  # the price is typed in euros
+
+    class Meta:
+        ordering = ["lessons", "price_cents"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price_cents__gt=0), name="commerce_pack_price_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(validity_months__gte=1), name="commerce_pack_validity"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.price_cents is not None and self.price_cents <= 0:
+            raise ValidationError({"price_cents": "A pack must cost more than €0.00."})
+        if self.validity_months is not None and self.validity_months < 1:
+            raise ValidationError({"validity_months": "Credits must be valid at least 1 month."})
+
+    @property
+    def price_per_lesson_cents(self):
+        return self.price_cents // self.lessons
+
+
 class OrderItem(models.Model):
-    """One booked lesson in an order, with its price and its share of the discount."""
+    """One line of an order: a booked lesson or a lesson pack (exactly one of the two), with
+    its price and its share of the discount."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
     booking = models.ForeignKey(
-        "booking.Booking", on_delete=models.PROTECT, related_name="order_items"
+        "booking.Booking",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="order_items",
+    )
+    pack = models.ForeignKey(
+        Pack, null=True, blank=True, on_delete=models.PROTECT, related_name="order_items"
     )
     price_cents = models.PositiveIntegerField()
     discount_cents = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["booking__start"]
+        ordering = ["booking__start", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["order", "booking"], name="commerce_item_once")
+            models.UniqueConstraint(fields=["order", "booking"], name="commerce_item_once"),
+            models.UniqueConstraint(fields=["order", "pack"], name="commerce_pack_once"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(booking__isnull=False, pack__isnull=True)
+                    | models.Q(booking__isnull=True, pack__isnull=False)
+                ),
+                name="commerce_item_booking_xor_pack",
+                violation_error_message="An order line is either a lesson or a pack.",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.booking} in {self.order}"
+        return f"{self.booking or self.pack} in {self.order}"
 
     @property
     def paid_cents(self):
@@ -332,3 +407,122 @@ class ProcessedStripeEvent(models.Model):
 
     def __str__(self):
         return self.event_id
+
+
+class CreditLot(models.Model):
+    """The credits a student got at once: a pack purchase (its order line), a bonus, or
+    credits moved from another student. What is left in a lot is the sum of its ledger
+    entries (``CreditEntry``); a lot stops counting at ``expires_at``."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credit_lots"
+    )
+    pack = models.ForeignKey(
+        Pack, null=True, blank=True, on_delete=models.PROTECT, related_name="lots"
+    )
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.PROTECT, related_name="credit_lots"
+    )
+    order_item = models.OneToOneField(
+        OrderItem, null=True, blank=True, on_delete=models.PROTECT, related_name="credit_lot"
+    )
+    moved_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="moved_to"
+    )
+    quantity = models.PositiveSmallIntegerField(help_text="Credits the lot started with.")
+    expires_at = models.DateTimeField(db_index=True)
+    reminded_30_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_7_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["expires_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="commerce_lot_quantity_positive"
+            )
+        ]
+
+    def __str__(self):
+        what = self.pack.name if self.pack_id else "Bonus credits"
+        return f"{what} ({self.quantity} credits, lot {self.pk})"
+
+    @property
+    def credit_value_cents(self):
+        """What one credit of the lot was paid (its pack line, pro rata; 0 for bonuses and
+        moved credits)."""
+        if self.order_item_id is None:
+            return 0
+        return self.order_item.paid_cents // self.quantity
+
+
+class CreditKind(models.TextChoices):
+    PURCHASE = "purchase", "Pack bought"
+    SPEND = "spend", "Lesson booked"
+    RETURN = "return", "Credit returned"
+    EXPIRY = "expiry", "Expired"
+    ADJUSTMENT = "adjustment", "Admin adjustment"
+    REFUND = "refund", "Refunded to the card"
+    MOVE = "move", "Moved between students"
+    EXTENSION = "extension", "Expiry extended"
+    BONUS = "bonus", "Bonus credit"
+
+
+class CreditEntry(models.Model):
+    """One line of a student's credit ledger: ``delta`` credits into (+) or out of (-) a lot.
+
+    Entries are never changed or deleted; the balance is their sum (``commerce.credits``).
+    A lesson spends one credit once and gets it back at most once.
+    """
+
+    lot = models.ForeignKey(CreditLot, on_delete=models.PROTECT, related_name="entries")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credit_entries"
+    )
+    kind = models.CharField(max_length=12, choices=CreditKind.choices)
+    delta = models.SmallIntegerField()
+    booking = models.ForeignKey(
+        "booking.Booking",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_entries",
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "credit entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking"],
+                condition=models.Q(kind="spend"),
+                name="commerce_credit_spent_once_per_lesson",
+            ),
+            models.UniqueConstraint(
+                fields=["booking"],
+                condition=models.Q(kind="return"),
+                name="commerce_credit_returned_once_per_lesson",
+            ),
+            models.UniqueConstraint(
+                fields=["booking"],
+                condition=models.Q(kind="bonus"),
+                name="commerce_bonus_once_per_lesson",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(delta=0) | models.Q(kind="extension"),
+                name="commerce_credit_entry_moves_credits",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.delta:+d} {self.get_kind_display()}"
+
+    @property
+    def value_cents(self):
+        """The entry's credits at what one credit of its lot was paid."""
+        return self.delta * self.lot.credit_value_cents

@@ -12,6 +12,8 @@ Rules (the docstrings below are the specification):
 - Bundle "buy N get M free": lessons are sorted from dearest to cheapest and cut into groups
   of N+M; in every complete group the M cheapest lessons are free.
 - The total is never negative and never above the subtotal.
+- Lesson packs in the basket (order lines with a ``pack``) are discounted only by an offer
+  that says it applies to packs; any other offer discounts the lessons alone.
 
 Offers may carry annotations made by ``commerce.offers.offers_for_pricing``:
 ``redemption_total`` and ``redemption_by_student`` (redemptions plus claims of orders being
@@ -80,6 +82,24 @@ def _share(amount, prices):
     for i in remainders[: amount - sum(floors)]:
         floors[i] += 1
     return floors
+
+
+def is_pack_line(item):
+    """A basket line that is a lesson pack (an order line with a pack), not a lesson."""
+    return bool(getattr(item, "pack_id", None))
+
+
+def offer_discounts(offer, items, prices):
+    """``discounts_for`` over the lines the offer may discount (packs only when the offer
+    applies to packs); 0 on the others."""
+    eligible = [
+        i for i, item in enumerate(items) if offer.applies_to_packs or not is_pack_line(item)
+    ]
+    shares = discounts_for(offer, [prices[i] for i in eligible])
+    discounts = [0] * len(prices)
+    for i, share in zip(eligible, shares, strict=True):
+        discounts[i] = share
+    return discounts
 
 
 def discounts_for(offer, prices):
@@ -175,7 +195,7 @@ def price_basket(items, offers, *, student=None, promo_code=None, now=None, firs
             else unavailable_reason(match, now=now, first_order=first_order) or CODE_APPLIED
         )
         if code_status == CODE_APPLIED:
-            chosen, chosen_discounts = match, discounts_for(match, prices)
+            chosen, chosen_discounts = match, offer_discounts(match, items, prices)
         message = CODE_MESSAGES[code_status].format(
             code=code, summary=match.summary if match else ""
         )
@@ -185,7 +205,7 @@ def price_basket(items, offers, *, student=None, promo_code=None, now=None, firs
         for offer in offers:
             if offer.code or unavailable_reason(offer, now=now, first_order=first_order):
                 continue
-            discounts = discounts_for(offer, prices)
+            discounts = offer_discounts(offer, items, prices)
             if sum(discounts) > best:
                 chosen, chosen_discounts, best = offer, discounts, sum(discounts)
 

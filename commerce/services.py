@@ -17,10 +17,11 @@ Money safety (see docs/operations.md, "Money safety"):
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +32,7 @@ from booking.services import extend_holds
 from site_config.mail import send_templated_email
 from site_config.money import format_cents
 
+from .credits.ledger import grant_pack
 from .models import (
     PAID_STATUSES,
     Offer,
@@ -50,6 +52,9 @@ from .pricing import price_basket
 
 logger = logging.getLogger(__name__)
 
+# A basket of packs only holds its offer's use this long while the student pays (lessons
+# hold it as long as their holds).
+PACK_CLAIM_MINUTES = 30
 SLOT_TAKEN_REASON = "Your hold had lapsed and someone else booked this time before the payment."
 
 
@@ -72,18 +77,80 @@ def basket_bookings(student, now=None):
 
 def basket_orders(student):
     """The basket's orders in one query: ``(open order or None, [orders being paid, oldest
-    first])``."""
+    first])``, each with ``has_packs``."""
     orders = list(
-        Order.objects.filter(
-            student=student, status__in=(OrderStatus.OPEN, OrderStatus.PAYING)
-        ).order_by("pk")
+        Order.objects.filter(student=student, status__in=(OrderStatus.OPEN, OrderStatus.PAYING))
+        .annotate(
+            has_packs=Exists(OrderItem.objects.filter(order=OuterRef("pk"), pack__isnull=False))
+        )
+        .order_by("pk")
     )
     open_order = next((o for o in orders if o.status == OrderStatus.OPEN), None)
     return open_order, [o for o in orders if o.status == OrderStatus.PAYING]
 
 
+def basket_packs(student):
+    """The packs in the student's basket: pack lines of their open order, each priced at
+    the pack's current price (``price_cents`` set from it, not saved)."""
+    items = list(
+        OrderItem.objects.filter(
+            order__student=student, order__status=OrderStatus.OPEN, pack__isnull=False
+        )
+        .select_related("pack")
+        .order_by("pk")
+    )
+    for item in items:
+        item.price_cents = item.pack.price_cents
+    return items
+
+
+def basket_lines(student, now=None, *, orders=None):
+    """Everything in the basket: held lessons (soonest first), then packs. Given ``orders``
+    from ``basket_orders``, packs are read only when the open order has some."""
+    open_order = orders[0] if orders is not None else None
+    skip_packs = orders is not None and not (open_order and open_order.has_packs)
+    packs = [] if skip_packs else basket_packs(student)
+    return [*basket_bookings(student, now=now), *packs]
+
+
+@transaction.atomic
+def add_pack_to_basket(student, pack):
+    """Put one ``pack`` in the student's basket (their open order); once per pack.
+    Only active packs can be bought."""
+    if not pack.active:
+        raise PackUnavailable("This pack is not on sale any more.")
+    order = _lock_open_order(student)
+    item, _created = OrderItem.objects.get_or_create(
+        order=order, pack=pack, defaults={"price_cents": pack.price_cents}
+    )
+    return item
+
+
+@transaction.atomic
+def remove_pack_from_basket(student, item_pk):
+    """Take a pack line out of the student's basket (their open order only)."""
+    order = _lock_open_order(student, create=False)
+    if order is None:
+        return 0
+    deleted, _ = OrderItem.objects.filter(order=order, pk=item_pk, pack__isnull=False).delete()
+    return deleted
+
+
+class PackUnavailable(Exception):
+    """The pack cannot be put in the basket; ``str(error)`` says why."""
+
+
+def _line_key(obj):
+    """Which basket line an object is: a lesson (a booking, or its order line) or a pack
+    line (an order line with a pack)."""
+    if isinstance(obj, OrderItem):
+        return ("pack", obj.pk) if obj.pack_id else ("lesson", obj.booking_id)
+    return ("lesson", obj.pk)
+
+
 def price_for(student, bookings, promo_code="", now=None):
-    """Price these bookings for this student live from the database (offers can change)."""
+    """Price these basket lines (bookings and pack lines) for this student live from the
+    database (offers can change)."""
     return price_basket(
         bookings,
         offers_for_pricing(student, now=now, promo_code=promo_code),
@@ -97,7 +164,7 @@ def promo_code_problem(student, code, now=None):
     """Why the student cannot use this promo code on their basket now (the sentence the
     basket shows: "This code cannot be used." for an unknown, not yet valid or expired
     code), or "" when it applies. A code with a problem is not kept in the basket."""
-    price = price_for(student, list(basket_bookings(student, now=now)), code, now=now)
+    price = price_for(student, basket_lines(student, now=now), code, now=now)
     return price.message if price.code_rejected else ""
 
 
@@ -122,8 +189,8 @@ def order_matches_price(order, items, price):
     ``items`` are the order's items (already fetched). Used to tell the student that the
     basket changed since checkout started, instead of letting them pay a different total.
     """
-    held = {item.booking_id: (item.price_cents, item.discount_cents) for item in items}
-    priced = {line.item.pk: (line.price_cents, line.discount_cents) for line in price.lines}
+    held = {_line_key(item): (item.price_cents, item.discount_cents) for item in items}
+    priced = {_line_key(line.item): (line.price_cents, line.discount_cents) for line in price.lines}
     offer_id = price.applied_offer.pk if price.applied_offer else None
     return held == priced and (
         order.subtotal_cents,
@@ -135,14 +202,14 @@ def order_matches_price(order, items, price):
 
 def _sync_items(order, items, price):
     """Make the order's items and amounts match a fresh price (constant number of queries)."""
-    wanted = {line.item.pk: line for line in price.lines}
-    existing = {item.booking_id: item for item in items}
-    stale = [item.pk for booking_id, item in existing.items() if booking_id not in wanted]
+    wanted = {_line_key(line.item): line for line in price.lines}
+    existing = {_line_key(item): item for item in items}
+    stale = [item.pk for key, item in existing.items() if key not in wanted]
     if stale:
         OrderItem.objects.filter(pk__in=stale).delete()
     new, changed = [], []
-    for booking_id, line in wanted.items():
-        item = existing.get(booking_id)
+    for key, line in wanted.items():
+        item = existing.get(key)
         if item is None:
             new.append(
                 OrderItem(
@@ -258,17 +325,23 @@ def prepare_checkout(student, *, promo_code="", billing=None, now=None):
         _freeze(order)
         frozen, order = order, None
     bookings = list(basket_bookings(student, now=now))
-    if not bookings:
+    lines = [*bookings, *basket_packs(student)]
+    if not lines:
         return Checkout(order=None, frozen_order=frozen)
     order = order or _lock_open_order(student)
-    price = _claim_price(student, bookings, promo_code, now)
+    price = _claim_price(student, lines, promo_code, now)
     items = list(order.items.all())
     changed = not order_matches_price(order, items, price)
     _sync_items(order, items, price)
     _extend_holds(bookings, now)
     # The offer's use is held for as long as the lessons are.
     order.offer_claimed_until = (
-        max(booking.hold_expires_at for booking in bookings) if order.offer_id else None
+        max(
+            (booking.hold_expires_at for booking in bookings),
+            default=now + timedelta(minutes=PACK_CLAIM_MINUTES),
+        )
+        if order.offer_id
+        else None
     )
     if billing:
         order.billing_name = billing["name"]
@@ -296,13 +369,13 @@ def checkout_state(student, *, promo_code="", now=None):
     order = (
         Order.objects.filter(student=student, status=OrderStatus.OPEN)
         .select_related("offer")
-        .prefetch_related("items__booking__teacher__profile")
+        .prefetch_related("items__booking__teacher__profile", "items__pack")
         .first()
     )
-    bookings = list(basket_bookings(student, now=now))
-    if not bookings:
+    lines = basket_lines(student, now=now)
+    if not lines:
         return Checkout(order=None)
-    price = price_for(student, bookings, promo_code, now=now)
+    price = price_for(student, lines, promo_code, now=now)
     if order is None or not order_matches_price(order, order.items.all(), price):
         return Checkout(order=order, price=price, changed=True)
     provider = get_provider()
@@ -352,7 +425,7 @@ def fulfil_payment(order_id, *, intent_id, amount_cents, charge_id="", provider=
     )
     if order.status not in (OrderStatus.OPEN, OrderStatus.PAYING):
         return order
-    items = list(order.items.select_related("booking", "booking__teacher__profile"))
+    items = list(order.items.select_related("booking", "booking__teacher__profile", "pack"))
     items, surplus = _settle_amount(order, items, amount_cents)
     limit_problem = _offer_limit_problem(order)
     if limit_problem:
@@ -375,6 +448,9 @@ def fulfil_payment(order_id, *, intent_id, amount_cents, charge_id="", provider=
 
     unpaid = []
     for item in items:
+        if item.pack_id:
+            grant_pack(item)  # the pack's credits (a lot in the student's wallet)
+            continue
         try:
             item.booking.mark_paid(by=None)
         except BookingError:
@@ -391,10 +467,18 @@ def fulfil_payment(order_id, *, intent_id, amount_cents, charge_id="", provider=
     return order
 
 
+def _covered_order(item):
+    """Lessons soonest first, then packs (in the order they were put in the basket)."""
+    if item.pack_id:
+        return (1, None, item.pk)
+    return (0, item.booking.start, item.pk)
+
+
 def covered_items(items, amount_cents):
-    """The items an amount pays for: soonest first, while their prices fit in it."""
+    """The items an amount pays for: lessons soonest first, then packs, while their prices
+    fit in it."""
     covered, left = [], amount_cents
-    for item in sorted(items, key=lambda item: (item.booking.start, item.pk)):
+    for item in sorted(items, key=_covered_order):
         if item.paid_cents > left:
             break
         covered.append(item)
@@ -718,17 +802,23 @@ def _lesson_line(booking, student):
     return f"{format_local(booking.start, student)} with {booking.teacher.display_name}"
 
 
+def _item_line(item, student):
+    if item.pack_id:
+        return f"{item.pack.name} ({item.pack.lessons} lesson credits)"
+    return _lesson_line(item.booking, student)
+
+
 def _send_receipt_on_commit(order, items, unpaid):
     student = order.student
     context = {
         "student_name": student.display_name,
         "order_id": order.pk,
         "lessons": [
-            {"when": _lesson_line(item.booking, student), "price": format_cents(item.paid_cents)}
+            {"when": _item_line(item, student), "price": format_cents(item.paid_cents)}
             for item in items
             if item not in unpaid
         ],
-        "refunded_lessons": [_lesson_line(item.booking, student) for item in unpaid],
+        "refunded_lessons": [_item_line(item, student) for item in unpaid],
         "subtotal": format_cents(order.subtotal_cents),
         "discount": format_cents(order.discount_cents) if order.discount_cents else "",
         "offer": order.offer.name if order.offer_id else "",

@@ -7,9 +7,10 @@ from django.dispatch import receiver
 from accounts.signals import user_erased, user_erasure_preview
 from booking.models import BookingStatus
 from booking.services import lessons_cancelled_on_erasure
-from booking.signals import booking_transitioned, refund_preview
-from booking.transitions import REFUND
+from booking.signals import booking_transitioned, late_cancel_allowed, refund_preview
+from booking.transitions import BONUS_CREDIT, REFUND
 
+from .credits.services import credit_paid_ids, grant_bonus_credit, return_credit
 from .models import PAID_STATUSES, Order, OrderItem
 from .services import refund_item, refundable_cents
 
@@ -46,6 +47,36 @@ def refund_declined_or_cancelled_lesson(sender, booking, transition, new_status,
     if kwargs.get("reason"):
         reason = f"{reason} {kwargs['reason']}"
     refund_item(item, reason=reason, by=kwargs.get("by"), key=f"booking-{booking.pk}-{new_status}")
+
+
+@receiver(booking_transitioned, dispatch_uid="commerce_credit_back_on_booking_change")
+def credit_back_for_credit_paid_lesson(sender, booking, transition, new_status, **kwargs):
+    """The REFUND of a lesson paid with a credit: the credit goes back to the lot it came
+    from (a ledger entry, once per lesson) instead of money; the money receiver above finds
+    no paid order line for such a lesson. Inside the transition's transaction."""
+    if REFUND not in transition.effects or not kwargs.get("refund"):
+        return
+    reason = REFUND_REASONS.get(new_status, "The lesson's credit was returned.")
+    if kwargs.get("reason"):
+        reason = f"{reason} {kwargs['reason']}"
+    return_credit(booking, reason=reason, by=kwargs.get("by"))
+
+
+@receiver(booking_transitioned, dispatch_uid="commerce_bonus_credit_on_booking_change")
+def bonus_credit_on_transition(sender, booking, transition, **kwargs):
+    """A transition whose row lists BONUS_CREDIT gives the student one bonus credit (a lot
+    valid the default time; once per lesson)."""
+    if BONUS_CREDIT in transition.effects:
+        grant_bonus_credit(booking, reason=f"Bonus credit: {transition.name.replace('_', ' ')}")
+
+
+@receiver(late_cancel_allowed, dispatch_uid="commerce_late_cancel_for_credit_lessons")
+def late_cancel_for_credit_lessons(sender, booking=None, bookings=None, **kwargs):
+    """Lessons paid with a credit (not yet returned) may be cancelled late: the credit stays
+    spent. With ``bookings``: the set of their ids (one query)."""
+    if bookings is not None:
+        return credit_paid_ids(bookings)
+    return booking.pk in credit_paid_ids([booking])
 
 
 @receiver(refund_preview, dispatch_uid="commerce_refund_preview_for_booking")

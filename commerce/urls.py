@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .credits import views as credit_views
 
 app_name = "commerce"
 
@@ -15,4 +16,10 @@ urlpatterns = [
     path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
     path("orders/", views.order_list, name="order_list"),
     path("orders/<int:pk>/", views.order_receipt, name="order_receipt"),
+    path("pricing/", credit_views.pricing, name="pricing"),
+    path("basket/packs/<int:pk>/add/", credit_views.add_pack, name="add_pack"),
+    path("basket/packs/<int:pk>/remove/", credit_views.remove_pack, name="remove_pack"),
+    path("credits/", credit_views.my_credits, name="my_credits"),
+    path("credits/use/", credit_views.use_credit, name="use_credit"),
+    path("credits/waive/<int:pk>/", credit_views.waive, name="waive_late_cancel"),
 ]

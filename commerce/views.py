@@ -49,16 +49,18 @@ def _frozen_message(order):
 
 @login_required
 def basket(request):
-    """The basket: held lessons priced live from the database, offer and total."""
-    bookings = list(services.basket_bookings(request.user))
+    """The basket: held lessons and packs priced live from the database, offer and total."""
+    orders = services.basket_orders(request.user)
+    open_order, paying_orders = orders
+    lines = services.basket_lines(request.user, orders=orders)
     code = request.session.get(PROMO_SESSION_KEY, "")
-    price = services.price_for(request.user, bookings, code) if bookings else None
-    open_order, paying_orders = services.basket_orders(request.user)
+    price = services.price_for(request.user, lines, code) if lines else None
     return render(
         request,
         "commerce/basket.html",
         {
             "price": price,
+            "has_packs": any(getattr(line, "pack_id", None) for line in lines),
             "code": code,
             "code_form": PromoCodeForm(initial={"code": code}),
             "failure_reason": open_order.failure_reason if open_order else "",
@@ -296,7 +298,9 @@ def _order_from_query(request):
     except ValueError as exc:
         raise Http404("No such order.") from exc
     return own_order_or_404(
-        Order.objects.prefetch_related("items__booking__teacher__profile"), request.user, pk
+        Order.objects.prefetch_related("items__booking__teacher__profile", "items__pack"),
+        request.user,
+        pk,
     )
 
 
@@ -348,7 +352,7 @@ def order_receipt(request, pk):
     """One order as a receipt: lessons, amounts, payments and refunds."""
     order = own_order_or_404(
         Order.objects.select_related("offer").prefetch_related(
-            "items__booking__teacher__profile", "refunds"
+            "items__booking__teacher__profile", "items__pack", "refunds"
         ),
         request.user,
         pk,

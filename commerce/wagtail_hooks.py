@@ -27,8 +27,9 @@ from accounts.roles import is_admin
 from site_config.spreadsheets import InertSpreadsheetExportMixin
 
 from . import dashboard  # registers the revenue panel; may_view_orders
+from .credits.admin_views import CreditEntryViewSet, CreditLotViewSet, PackViewSet
 from .forms import OfferAdminForm, RefundForm
-from .models import Offer, Order, OrderItem, OrderStatus
+from .models import CreditEntry, CreditLot, Offer, Order, OrderItem, OrderStatus
 from .services import (
     RefundRefused,
     needs_attention_count,
@@ -90,7 +91,12 @@ class OrderInspectView(LocalDisplayInspectMixin, InspectView):
     template_name = "commerce/admin/order_inspect.html"
 
     def _refund_form(self, data=None):
-        items = list(OrderItem.objects.filter(order=self.object).select_related("booking"))
+        # Pack lines are refunded from their credit lot (Credits), so the ledger follows.
+        items = list(
+            OrderItem.objects.filter(order=self.object, booking__isnull=False).select_related(
+                "booking"
+            )
+        )
         refundable = {item.pk: refundable_cents(item) for item in items}
         initial = {"token": uuid.uuid4().hex}
         if items:
@@ -102,7 +108,7 @@ class OrderInspectView(LocalDisplayInspectMixin, InspectView):
         order = self.object
         context.update(
             order=order,
-            items=order.items.select_related("booking__teacher__profile"),
+            items=order.items.select_related("booking__teacher__profile", "pack"),
             payments=order.payments.all(),
             refunds=order.refunds.select_related("item", "by"),
             refund_form=kwargs.get("refund_form") or self._refund_form(),
@@ -213,13 +219,23 @@ class OrderViewSet(ModelViewSet):
 
 
 register_permission_policy(Order, AdminsReadOnly(Order))
+register_permission_policy(CreditLot, AdminsReadOnly(CreditLot))
+register_permission_policy(CreditEntry, AdminsReadOnly(CreditEntry))
 register_snippet(OfferViewSet)
+register_snippet(PackViewSet)
 order_viewset = OrderViewSet("orders")
+credit_lot_viewset = CreditLotViewSet("credit_lots")
+credit_entry_viewset = CreditEntryViewSet("credit_ledger")
 
 
 @hooks.register("register_admin_viewset")
 def register_order_viewset():
     return order_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_credit_viewsets():
+    return [credit_lot_viewset, credit_entry_viewset]
 
 
 class NeedsAttentionPanel(Component):

@@ -71,6 +71,7 @@ DEFAULT_EXCLUDED_PREFIXES = (
     "/calendar/",
     "/checkout/",
     "/comments/",
+    "/credits/",
     "/documents/",
     "/healthz",
     "/media/",
@@ -95,6 +96,7 @@ PURGING_MODELS = frozenset(
         "booking.availabilitywindow",  # teachers' next free times, "cannot be booked"
         "booking.timeoff",
         "commerce.offer",  # the offers block
+        "commerce.pack",  # the lesson packs in the offers block
         "cms_pages.comment",  # testimonials (only approved ones show)
         "booking.lessonreview",  # lesson reviews on teacher pages
         "wagtailimages.image",

@@ -13,8 +13,17 @@ from django.utils import timezone
 from accounts.selectors import active_teachers
 from booking.models import Booking, BookingStatus
 from cms_pages.models import BlogPage, ContentPage, HomePage
+from commerce.credits.services import credit_balance
 from commerce.demo import DEMO_STUDENT, current_season, seasonal_offer_name
-from commerce.models import PAID_STATUSES, Offer, OrderItem, OrderStatus, RefundStatus
+from commerce.models import (
+    PAID_STATUSES,
+    CreditLot,
+    Offer,
+    OrderItem,
+    OrderStatus,
+    Pack,
+    RefundStatus,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +109,9 @@ def test_the_demo_students_paid_lessons_have_their_paid_order(demo):
     assert {*PAID_ONCE, BookingStatus.CANCELLED, BookingStatus.HELD} <= statuses
     ever_paid = [lesson for lesson in lessons if lesson.events.filter(to_status="paid").exists()]
     assert {lesson.status for lesson in ever_paid} == {*PAID_ONCE, BookingStatus.CANCELLED}
+    with_credit = [lesson for lesson in ever_paid if lesson.credit_entries.exists()]
+    assert len(with_credit) == 2  # booked with credits of the demo student's pack
+    ever_paid = [lesson for lesson in ever_paid if lesson not in with_credit]
     for lesson in ever_paid:
         item = OrderItem.objects.select_related("order").get(booking=lesson)
         assert item.order.status in PAID_STATUSES
@@ -161,3 +173,11 @@ def test_the_demo_has_a_held_lesson_and_one_awaiting_its_outcome(demo, client):
     client.force_login(waiting.teacher)
     dashboard = client.get("/teacher/")
     assert [lesson.pk for lesson in dashboard.context["to_mark"]] == [waiting.pk]
+
+
+def test_the_demo_student_has_a_pack_with_credits_spent(demo):
+    student = get_user_model().objects.get(email=DEMO_STUDENT)
+    assert sorted(Pack.objects.values_list("lessons", flat=True)) == [5, 10, 20]
+    lot = CreditLot.objects.get(student=student)
+    assert lot.order.status in PAID_STATUSES
+    assert credit_balance(student) == lot.quantity - 2

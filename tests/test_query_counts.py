@@ -21,7 +21,8 @@ from booking.factories import AvailabilityWindowFactory, BookingFactory, TimeOff
 from booking.models import BookingSettings, CalendarToken, OutcomeDispute
 from booking.reviews.models import LessonReview
 from cms_pages.models import SiteSettings
-from commerce.factories import OfferFactory, OrderFactory, OrderItemFactory
+from commerce.credits.services import pay_bookings_with_credits
+from commerce.factories import CreditLotFactory, OfferFactory, OrderFactory, OrderItemFactory
 from commerce.models import OrderStatus
 
 pytestmark = pytest.mark.django_db
@@ -181,6 +182,29 @@ def dashboard_data(n):
 def test_teacher_dashboard():
     counts = [
         queries_of_first_visit("/teacher/", dashboard_data(n), TeacherFactory())
+        for n in (SMALL, LARGE)
+    ]
+    assert_constant_and_small(counts)
+
+
+# My credits ---------------------------------------------------------------------------------
+
+
+def credits_data(n):
+    """A student with ``n`` packs bought, ``n`` lessons paid with credits and a moved lot."""
+    student = StudentFactory()
+    for _ in range(n):
+        CreditLotFactory(student=student, quantity=n + 1)
+    CreditLotFactory(student=student, bought=False, quantity=2)
+    pay_bookings_with_credits(
+        student, [BookingFactory(student=student, held=True) for _ in range(n)]
+    )
+    return student
+
+
+def test_my_credits():
+    counts = [
+        queries_of_first_visit("/credits/", credits_data(n), StudentFactory())
         for n in (SMALL, LARGE)
     ]
     assert_constant_and_small(counts)

@@ -311,6 +311,7 @@ SCHEDULED_COMMANDS = (
     "send_reminders",
     "send_series_shift_notices",  # weekly series: 7 days before a week whose time shifts
     "reconcile_payments",
+    "expire_credits",  # lesson credits: expiry ledger entries, 30/7-day reminders
     "publish_scheduled",
     "sync_calendars",  # each teacher's external calendar feed every 15 minutes (see below)
 )

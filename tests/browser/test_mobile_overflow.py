@@ -67,7 +67,7 @@ def visit(page, path, problems):
 def test_every_page_of_the_journeys_fits_390px(phone):
     page = phone
     problems = []
-    public = ("/", "/teachers/", f"/teachers/{TEACHER_SLUG}/", "/accounts/login/")
+    public = ("/", "/teachers/", f"/teachers/{TEACHER_SLUG}/", "/pricing/", "/accounts/login/")
     for path in (*public, "/accounts/signup/"):
         visit(page, path, problems)
 
@@ -94,7 +94,7 @@ def test_every_page_of_the_journeys_fits_390px(phone):
     page.get_by_role("link", name="View your receipt").click()
     expect(page.get_by_role("heading", name=re.compile("Receipt for order"))).to_be_visible()
     problems.append(overflow(page))
-    for path in ("/orders/", "/bookings/", "/profile/"):
+    for path in ("/orders/", "/bookings/", "/credits/", "/profile/"):
         visit(page, path, problems)
 
     # Teacher: dashboard (with the paid lesson waiting), availability, profile.

@@ -1,0 +1,48 @@
+"""Credits on booking's pages (booking never imports commerce; its templates load these).
+
+``{% credit_offer chosen %}`` on the booking page: "Use 1 credit (4 left)" when the student
+has credits valid on the chosen lesson's date (one query). ``{% late_cancel_waivers others %}``
+on the teacher dashboard: the late cancels whose credit the teacher may give back.
+"""
+
+from datetime import timedelta
+
+from django import template
+
+from booking.models import BookingStatus
+from booking.selectors import booking_settings
+
+from ..credits.services import credit_balance, waivable_lessons
+
+register = template.Library()
+
+
+@register.inclusion_tag("commerce/credits/credit_offer.html", takes_context=True)
+def credit_offer(context, chosen):
+    """A second submit button of the booking page's hold form (same slot, teacher and
+    goal), posting to ``commerce:use_credit``."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    credits = credit_balance(user, valid_at=chosen["moment"]) if chosen and user else 0
+    return {"credits": credits}
+
+
+@register.inclusion_tag("commerce/credits/waivable.html", takes_context=True)
+def late_cancel_waivers(context, lessons):
+    """Of the dashboard's ``lessons`` (already loaded), those cancelled after their
+    cancellation deadline whose credit the teacher may give back. The candidates are found
+    without a query (cancelled, last changed after the deadline); only then one query."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    notice = timedelta(hours=booking_settings(request).cancellation_hours)
+    candidates = [
+        lesson
+        for lesson in lessons
+        if lesson.status == BookingStatus.CANCELLED and lesson.updated_at >= lesson.start - notice
+    ]
+    waivable = (
+        waivable_lessons(user, among=candidates)
+        if candidates and getattr(user, "is_authenticated", False)
+        else []
+    )
+    return {"lessons": waivable, "request": request, "csrf_token": context.get("csrf_token")}

@@ -1,0 +1,51 @@
+"""Browser journey: buy a lesson pack on /pricing/ (basket, checkout, development provider),
+book a lesson with one of its credits from the booking page, see it in My credits."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.factories import StudentFactory
+
+from .conftest import assert_no_axe_violations, login
+
+PASSWORD = "correct-horse-battery"
+TEACHER_SLUG = "julien-bernard"
+PACK = "Regular pack: 10 lessons"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_student_buys_a_pack_and_books_a_lesson_with_a_credit(page):
+    student = StudentFactory(email="packs@example.com", display_name="Pia Pack")
+    login(page, student.email, PASSWORD)
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+    page.goto("/pricing/")
+    expect(page.get_by_role("heading", name="Lesson packs", exact=True)).to_be_visible()
+    assert_no_axe_violations(page)
+    page.locator(".pack-tile", has_text=PACK).get_by_role(
+        "button", name=re.compile("Add to basket")
+    ).click()
+
+    expect(page).to_have_url(re.compile(r"/basket/$"))
+    expect(page.get_by_text(PACK).first).to_be_visible()
+    expect(page.locator(".commerce-totals")).to_contain_text("€160.00")  # no offer on packs
+    page.get_by_role("button", name="Go to checkout").click()
+    page.get_by_label("Country").select_option("FR")
+    page.get_by_role("button", name="Pay €160.00").click()
+    page.get_by_role("button", name="Pay €160.00 (test)").click()
+    expect(page.get_by_role("heading", name="Thank you, your lessons are booked")).to_be_visible()
+
+    page.goto(f"/book/?teacher={TEACHER_SLUG}")
+    page.locator("button[name=choose]").first.click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Use 1 credit (10 left)").click()
+    expect(page).to_have_url(re.compile(r"/bookings/$"))
+    expect(page.get_by_text("booked with a credit (9 left)")).to_be_visible()
+    expect(page.get_by_text("Paid, awaiting teacher")).to_have_count(1)
+
+    page.get_by_role("link", name="My credits").click()
+    expect(page.get_by_role("heading", name="You have 9 credits")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Receipt"))).to_be_visible()
+    assert_no_axe_violations(page)
