@@ -56,7 +56,11 @@ def credit_back_for_credit_paid_lesson(sender, booking, transition, new_status, 
     no paid order line for such a lesson. Inside the transition's transaction."""
     if REFUND not in transition.effects or not kwargs.get("refund"):
         return
-    reason = REFUND_REASONS.get(new_status, "The lesson's credit was returned.")
+    reason = (
+        OUTCOME_REFUND_REASONS.get(transition.name)
+        or REFUND_REASONS.get(new_status)
+        or "The lesson's credit was returned."
+    )
     if kwargs.get("reason"):
         reason = f"{reason} {kwargs['reason']}"
     return_credit(booking, reason=reason, by=kwargs.get("by"))
