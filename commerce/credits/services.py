@@ -28,6 +28,7 @@ from django.utils import timezone
 from accounts.zones import format_local
 from booking.exceptions import BookingError
 from booking.models import BookingEvent, BookingStatus
+from booking.series import hold_series
 from booking.services import hold_slot
 from site_config.mail import send_templated_email
 
@@ -166,6 +167,27 @@ def book_with_credit(student, teacher, start, goal="", *, now=None):
     booking = hold_slot(student, teacher, start, goal, now=now)
     pay_bookings_with_credits(student, [booking], now=now)
     return booking
+
+
+@transaction.atomic
+def book_series_with_credits(student, teacher, first_start, weeks, chosen, goal="", *, now=None):
+    """Hold the ``chosen`` weeks of a weekly series (``booking.series.hold_series``: every
+    series and slot rule applies) and pay each lesson with one credit at once. All or
+    nothing: a week taken meanwhile, or too few credits valid on the lessons' dates, and
+    no lesson is held and no credit spent. Returns ``(series, bookings)``."""
+    series, bookings = hold_series(student, teacher, first_start, weeks, chosen, goal, now=now)
+    pay_bookings_with_credits(student, bookings, now=now)
+    return series, bookings
+
+
+def credits_for_series(student, starts, *, now=None):
+    """Credits the student can use for lessons at ``starts``: those still valid at the
+    last one (a credit valid then is valid for every earlier lesson). One query, none
+    without lessons."""
+    starts = [start for start in starts if start is not None]
+    if not starts:
+        return 0
+    return credit_balance(student, valid_at=max(starts), now=now)
 
 
 @transaction.atomic
