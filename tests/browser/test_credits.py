@@ -13,6 +13,7 @@ from commerce.credits.services import credit_balance
 from commerce.factories import CreditLotFactory
 
 from .conftest import assert_no_axe_violations, login
+from .test_mobile_overflow import overflow
 
 PASSWORD = "correct-horse-battery"
 TEACHER_SLUG = "julien-bernard"
@@ -70,6 +71,10 @@ def test_student_books_a_weekly_series_with_credits(page):
     chosen.get_by_label("Or book this time every week, for").select_option("3")
     chosen.get_by_role("button", name="See the weekly dates").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Every week with"))
+    expect(page.get_by_role("button", name="Use 3 credits (5 left)")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.set_viewport_size({"width": 390, "height": 900})  # both buttons fit a phone
+    assert overflow(page) is None, overflow(page)
     page.get_by_role("button", name="Use 3 credits (5 left)").click()
 
     expect(page).to_have_url(re.compile(r"/bookings/$"))
