@@ -2,6 +2,7 @@
 
 The rules are in ``booking.series``; these views parse, call and render."""
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -35,20 +36,30 @@ from .services import lesson_price_cents
 from .views import after_hold_url
 
 
-@require_http_methods(["GET", "POST"])
-@student_required
-def series(request):
-    """GET ``?teacher=&start=&weeks=``: every week of the series in both zones, the weeks
-    whose time shifts for the student marked, conflicts listed, one checkbox per free week
-    (all ticked: conflicts are skipped, the rest booked). POST: those weeks go into the
-    basket together (``series.hold_series``), then the basket."""
-    booking_settings = selectors.booking_settings(request)
+@dataclass(frozen=True)
+class SeriesChoice:
+    """What the preview's form asks for, read by ``read_series``: the teacher, the first
+    lesson, the number of weeks, the ticked weeks (None on GET) and the goal."""
+
+    teacher: object
+    start: object
+    weeks: int
+    chosen: object
+    goal: str
+    book_url: str
+
+
+def read_series(request, booking_settings):
+    """Read the preview's GET (``?teacher=&start=&weeks=``) or POST (with ``week`` and
+    ``goal``). Returns ``(choice, None)``, or ``(None, response)``: a redirect back to the
+    booking page with the messages saying what is wrong. The series view and any other
+    view posting the preview's form (paying it with credits) read it here."""
     allowed = weeks_allowed(booking_settings)
     data = request.POST if request.method == "POST" else request.GET
     teacher = selectors.bookable_teacher(data.get("teacher", ""))
     if teacher is None:
         messages.error(request, "This teacher cannot be booked. Please choose another teacher.")
-        return redirect("booking:book")
+        return None, redirect("booking:book")
     book_url = f"{reverse('booking:book')}?{urlencode({'teacher': teacher.profile.slug})}"
     if request.method == "POST":
         form = SeriesHoldForm(request.POST, weeks_allowed=allowed)
@@ -58,30 +69,64 @@ def series(request):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect(book_url)
+        return None, redirect(book_url)
+    posted = request.method == "POST"
+    choice = SeriesChoice(
+        teacher=teacher,
+        start=form.cleaned_data["start"],
+        weeks=form.cleaned_data["weeks"],
+        chosen=set(form.cleaned_data["week"]) if posted else None,
+        goal=form.cleaned_data["goal"] if posted else "",
+        book_url=book_url,
+    )
+    return choice, None
 
-    start, weeks = form.cleaned_data["start"], form.cleaned_data["weeks"]
-    status = 200
-    error = ""
-    chosen = None
+
+def refusal_status(refused):
+    """The HTTP status of the preview shown again after ``refused`` (a ``BookingError``)."""
+    return 409 if isinstance(refused, SeriesConflict) else 400
+
+
+@require_http_methods(["GET", "POST"])
+@student_required
+def series(request):
+    """GET ``?teacher=&start=&weeks=``: every week of the series in both zones, the weeks
+    whose time shifts for the student marked, conflicts listed, one checkbox per free week
+    (all ticked: conflicts are skipped, the rest booked). POST: those weeks go into the
+    basket together (``series.hold_series``), then the basket. (The preview's second
+    button, "Use N credits", posts the same form to commerce.)"""
+    booking_settings = selectors.booking_settings(request)
+    choice, response = read_series(request, booking_settings)
+    if response is not None:
+        return response
     if request.method == "POST":
-        chosen = set(form.cleaned_data["week"])
         try:
             _series, bookings = hold_series(
-                request.user, teacher, start, weeks, chosen, form.cleaned_data["goal"]
+                request.user,
+                choice.teacher,
+                choice.start,
+                choice.weeks,
+                choice.chosen,
+                choice.goal,
             )
         except BookingError as refused:
-            error, status = str(refused), 409 if isinstance(refused, SeriesConflict) else 400
-        else:
-            note_holds(request.session, bookings[0].created_at, booking_settings)
-            count = len(bookings)
-            messages.success(
-                request,
-                f"{count} weekly lesson{'s are' if count != 1 else ' is'} in your basket. Pay "
-                f"within {booking_settings.hold_minutes} minutes to keep the times.",
-            )
-            return redirect(after_hold_url())
+            error, status = str(refused), refusal_status(refused)
+            return render_preview(request, choice, booking_settings, error=error, status=status)
+        note_holds(request.session, bookings[0].created_at, booking_settings)
+        count = len(bookings)
+        messages.success(
+            request,
+            f"{count} weekly lesson{'s are' if count != 1 else ' is'} in your basket. Pay "
+            f"within {booking_settings.hold_minutes} minutes to keep the times.",
+        )
+        return redirect(after_hold_url())
+    return render_preview(request, choice, booking_settings)
 
+
+def render_preview(request, choice, booking_settings, *, error="", status=200):
+    """The preview page of ``choice`` (with ``error`` shown when a POST was refused: the
+    ticked weeks and the goal stay as they were)."""
+    teacher, start, weeks = choice.teacher, choice.start, choice.weeks
     twelve_hour = uses_12_hour_clock(request)
     preview = series_preview(
         teacher,
@@ -103,15 +148,15 @@ def series(request):
             "weeks": weeks,
             "start_value": start.isoformat(),
             "error": error,
-            "chosen": chosen,
-            "goal": request.POST.get("goal", ""),
+            "chosen": choice.chosen,
+            "goal": choice.goal,
             "price": format_cents(price),
             "total": format_cents(price * len(free)),
             "free_count": len(free),
             "anchor_weekday": date_format(start.astimezone(teacher_zone), "l"),
             "anchor_clock": format_clock(start, teacher_zone),
-            "book_url": book_url,
-            "weeks_allowed": allowed,
+            "book_url": choice.book_url,
+            "weeks_allowed": weeks_allowed(booking_settings),
             "lesson_minutes": booking_settings.lesson_minutes,
             "cancellation_hours": booking_settings.cancellation_hours,
         },

@@ -21,5 +21,6 @@ urlpatterns = [
     path("basket/packs/<int:pk>/remove/", credit_views.remove_pack, name="remove_pack"),
     path("credits/", credit_views.my_credits, name="my_credits"),
     path("credits/use/", credit_views.use_credit, name="use_credit"),
+    path("credits/series/", credit_views.use_credits_for_series, name="use_credits_for_series"),
     path("credits/waive/<int:pk>/", credit_views.waive, name="waive_late_cancel"),
 ]

@@ -28,6 +28,7 @@ from django.utils import timezone
 from accounts.zones import format_local
 from booking.exceptions import BookingError
 from booking.models import BookingEvent, BookingStatus
+from booking.series import hold_series
 from booking.services import hold_slot
 from site_config.mail import send_templated_email
 
@@ -37,6 +38,9 @@ from .ledger import add_months, grant_pack, lock_lots, write_entry  # noqa: F401
 
 #: Bonus credits (a teacher's no-show) are valid this long, as a pack's default.
 BONUS_VALIDITY_MONTHS = 12
+#: A credit given back after its lot expired (an outcome recorded, a dispute decided or a
+#: late cancel waived after the lot's expiry) comes back in a new lot valid this long.
+RETURN_VALIDITY_DAYS = 30
 #: Expiry reminders: days before ``expires_at``, and the lot field that records each one.
 REMINDERS = ((30, "reminded_30_at"), (7, "reminded_7_at"))
 
@@ -169,19 +173,53 @@ def book_with_credit(student, teacher, start, goal="", *, now=None):
 
 
 @transaction.atomic
+def book_series_with_credits(student, teacher, first_start, weeks, chosen, goal="", *, now=None):
+    """Hold the ``chosen`` weeks of a weekly series (``booking.series.hold_series``: every
+    series and slot rule applies) and pay each lesson with one credit at once. All or
+    nothing: a week taken meanwhile, or too few credits valid on the lessons' dates, and
+    no lesson is held and no credit spent. Returns ``(series, bookings)``."""
+    series, bookings = hold_series(student, teacher, first_start, weeks, chosen, goal, now=now)
+    pay_bookings_with_credits(student, bookings, now=now)
+    return series, bookings
+
+
+def credits_for_series(student, starts, *, now=None):
+    """Credits the student can use for lessons at ``starts``: those still valid at the
+    last one (a credit valid then is valid for every earlier lesson). One query, none
+    without lessons."""
+    starts = [start for start in starts if start is not None]
+    if not starts:
+        return 0
+    return credit_balance(student, valid_at=max(starts), now=now)
+
+
+@transaction.atomic
 def return_credit(booking, *, reason, by=None, now=None):
     """The lesson paid with a credit is cancelled or declined in time (or the teacher
-    waives a late cancel): the credit goes back to the lot it came from. Returns the entry,
-    or None when the lesson was not paid with a credit or already got it back."""
+    waives a late cancel, or an outcome refunds it): the credit goes back to the lot it came
+    from. When that lot has expired meanwhile (a lot valid at the lesson's start may expire
+    before its outcome is recorded), the credit comes back in a new lot of the same pack
+    (``moved_from`` the old one), valid ``RETURN_VALIDITY_DAYS`` from now: a returned
+    credit is always one the student can use. Returns the entry, or None when the lesson
+    was not paid with a credit or already got it back."""
+    now = now or timezone.now()
     spent = spend_entry(booking)
     if spent is None:
         return None
-    lock_lots(booking.student)
+    lock_lots(booking.student_id)
     if CreditEntry.objects.filter(booking=booking, kind=CreditKind.RETURN).exists():
         return None
-    return write_entry(
-        spent.lot, CreditKind.RETURN, 1, booking=booking, reason=reason, by=by, now=now
-    )
+    lot = spent.lot
+    if lot.expires_at <= now:
+        lot = CreditLot.objects.create(
+            student_id=lot.student_id,
+            pack_id=lot.pack_id,
+            moved_from=lot,
+            quantity=1,
+            expires_at=now + timedelta(days=RETURN_VALIDITY_DAYS),
+        )
+        reason = f"{reason} (its pack's credits had expired: valid {RETURN_VALIDITY_DAYS} days)"
+    return write_entry(lot, CreditKind.RETURN, 1, booking=booking, reason=reason, by=by, now=now)
 
 
 def _cancelled_late_by_student():

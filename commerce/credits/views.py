@@ -16,7 +16,8 @@ from booking.exceptions import BookingError
 from booking.forms import HoldForm
 from booking.models import Booking
 from booking.permissions import student_required, teacher_required
-from booking.selectors import bookable_teacher
+from booking.selectors import bookable_teacher, booking_settings
+from booking.series_views import read_series, refusal_status, render_preview
 
 from .. import services as commerce_services
 from ..models import CreditEntry, Pack
@@ -89,6 +90,46 @@ def use_credit(request):
         request,
         f"Your lesson is booked with a credit ({left} left) and waits for "
         f"{teacher.display_name} to confirm it.",
+    )
+    return redirect("booking:my_bookings")
+
+
+@student_required
+@require_POST
+def use_credits_for_series(request):
+    """The series preview's "Use N credits": hold the ticked weeks and pay each with one
+    credit, all or nothing (``services.book_series_with_credits``). The form is read as the
+    series view reads it; a refusal (a week taken meanwhile, too few credits) shows the
+    preview again with the ticked weeks and the goal as they were, nothing held or spent."""
+    current = booking_settings(request)
+    choice, response = read_series(request, current)
+    if response is not None:
+        return response
+    try:
+        _series, bookings = services.book_series_with_credits(
+            request.user,
+            choice.teacher,
+            choice.start,
+            choice.weeks,
+            choice.chosen,
+            choice.goal,
+        )
+    except BookingError as refused:
+        error = str(refused)
+        if isinstance(refused, services.NotEnoughCredits):
+            left = services.credit_balance(request.user)
+            error = (
+                f"{error} You have {left} credit{'s' if left != 1 else ''}: untick weeks, or "
+                "add the lessons to your basket. Nothing was booked or spent."
+            )
+        return render_preview(request, choice, current, error=error, status=refusal_status(refused))
+    count = len(bookings)
+    left = services.credit_balance(request.user)
+    messages.success(
+        request,
+        f"{count} weekly lesson{'s are' if count != 1 else ' is'} booked with "
+        f"{count} credit{'s' if count != 1 else ''} ({left} left) and wait for "
+        f"{choice.teacher.display_name} to confirm them.",
     )
     return redirect("booking:my_bookings")
 
