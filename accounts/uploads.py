@@ -9,6 +9,7 @@ import io
 import struct
 import uuid
 import warnings
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -28,6 +29,45 @@ def _megabytes(size):
     return size // (1024 * 1024)
 
 
+@contextmanager
+def checked_image(upload, *, noun, invalid, code):
+    """``upload`` opened as a JPEG, PNG or WebP image at most ``PHOTO_MAX_SIDE`` pixels a side,
+    its pixels loaded and turned upright by its EXIF orientation; yields ``(image, format)``.
+
+    The format and size are checked before any pixel is decoded, and decompression bombs are
+    refused. Anything else that is not such an image raises ``ValidationError(invalid)``;
+    ``noun`` ("photo", "image") names the file in the other messages and ``code`` prefixes
+    every error code. Errors raised while the caller re-encodes the image count as invalid.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            upload.seek(0)
+            with Image.open(upload) as probe:
+                if probe.format not in PHOTO_FORMATS:
+                    raise ValidationError(invalid, code=f"{code}_format")
+                if probe.width > PHOTO_MAX_SIDE or probe.height > PHOTO_MAX_SIDE:
+                    raise ValidationError(
+                        f"The {noun} is {probe.width}×{probe.height} pixels; "
+                        f"the limit is {PHOTO_MAX_SIDE}×{PHOTO_MAX_SIDE}.",
+                        code=f"{code}_dimensions",
+                    )
+                image_format = probe.format
+                probe.verify()
+            upload.seek(0)
+            with Image.open(upload) as image:
+                image.load()
+                yield ImageOps.exif_transpose(image), image_format
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ValidationError(
+            f"The {noun} has too many pixels to be processed safely.", code=f"{code}_bomb"
+        ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise ValidationError(invalid, code=f"{code}_invalid") from exc
+    finally:
+        upload.seek(0)
+
+
 def process_photo(upload):
     """Return the photo as a resized JPEG ``ContentFile``, or raise ``ValidationError``.
 
@@ -39,41 +79,16 @@ def process_photo(upload):
             f"The photo is too large ({_megabytes(upload.size)} MB); the limit is 5 MB.",
             code="photo_too_large",
         )
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            upload.seek(0)
-            with Image.open(upload) as probe:
-                if probe.format not in PHOTO_FORMATS:
-                    raise ValidationError(PHOTO_INVALID, code="photo_format")
-                if probe.width > PHOTO_MAX_SIDE or probe.height > PHOTO_MAX_SIDE:
-                    raise ValidationError(
-                        f"The photo is {probe.width}×{probe.height} pixels; "
-                        f"the limit is {PHOTO_MAX_SIDE}×{PHOTO_MAX_SIDE}.",
-                        code="photo_dimensions",
-                    )
-                probe.verify()
-            upload.seek(0)
-            with Image.open(upload) as image:
-                image.load()
-                image = ImageOps.exif_transpose(image)
-                if image.mode not in ("RGB", "L"):
-                    background = Image.new("RGB", image.size, "white")
-                    rgba = image.convert("RGBA")
-                    background.paste(rgba, mask=rgba.getchannel("A"))
-                    image = background
-                image = image.convert("RGB")
-                image.thumbnail((PHOTO_STORED_SIDE, PHOTO_STORED_SIDE))
-                buffer = io.BytesIO()
-                image.save(buffer, format="JPEG", quality=85, optimize=True)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ValidationError(
-            "The photo has too many pixels to be processed safely.", code="photo_bomb"
-        ) from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise ValidationError(PHOTO_INVALID, code="photo_invalid") from exc
-    finally:
-        upload.seek(0)
+    with checked_image(upload, noun="photo", invalid=PHOTO_INVALID, code="photo") as (image, _):
+        if image.mode not in ("RGB", "L"):
+            background = Image.new("RGB", image.size, "white")
+            rgba = image.convert("RGBA")
+            background.paste(rgba, mask=rgba.getchannel("A"))
+            image = background
+        image = image.convert("RGB")
+        image.thumbnail((PHOTO_STORED_SIDE, PHOTO_STORED_SIDE))
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=85, optimize=True)
     return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
 
 

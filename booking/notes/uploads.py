@@ -5,14 +5,12 @@ name or declared type; at most 10 MB."""
 
 import io
 import uuid
-import warnings
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.text import get_valid_filename
-from PIL import Image, ImageOps, UnidentifiedImageError
 
-from accounts.uploads import PHOTO_FORMATS, PHOTO_MAX_SIDE
+from accounts.uploads import checked_image
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_ACCEPT = "application/pdf,image/jpeg,image/png,image/webp"
@@ -52,37 +50,14 @@ def _pdf(upload):
 
 
 def _image(upload):
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            upload.seek(0)
-            with Image.open(upload) as probe:
-                if probe.format not in PHOTO_FORMATS:
-                    raise ValidationError(ATTACHMENT_INVALID, code="attachment_format")
-                if probe.width > PHOTO_MAX_SIDE or probe.height > PHOTO_MAX_SIDE:
-                    raise ValidationError(
-                        f"The image is {probe.width}×{probe.height} pixels; "
-                        f"the limit is {PHOTO_MAX_SIDE}×{PHOTO_MAX_SIDE}.",
-                        code="attachment_dimensions",
-                    )
-                image_format = probe.format
-                probe.verify()
-            upload.seek(0)
-            with Image.open(upload) as image:
-                image.load()
-                image = ImageOps.exif_transpose(image)
-                if image_format == "JPEG" and image.mode not in ("RGB", "L"):
-                    image = image.convert("RGB")
-                buffer = io.BytesIO()
-                image.save(buffer, format=image_format)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ValidationError(
-            "The image has too many pixels to be processed safely.", code="attachment_bomb"
-        ) from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise ValidationError(ATTACHMENT_INVALID, code="attachment_invalid") from exc
-    finally:
-        upload.seek(0)
+    with checked_image(upload, noun="image", invalid=ATTACHMENT_INVALID, code="attachment") as (
+        image,
+        image_format,
+    ):
+        if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        buffer = io.BytesIO()
+        image.save(buffer, format=image_format)
     content_type, extension = IMAGE_TYPES[image_format]
     return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.{extension}"), content_type
 
