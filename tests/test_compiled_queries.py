@@ -1,0 +1,87 @@
+"""site_config.compiled: SQL compiled once, run with new values, rows as values_list gives
+them; and the logged-in user loaded through it (accounts.backends.load_user)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts import roles
+from accounts.backends import ModelBackend, load_user
+from accounts.factories import StudentFactory, TeacherFactory, UserFactory
+from accounts.models import Profile
+from site_config.compiled import CompiledQuery
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+
+
+def test_rows_match_values_list_for_each_value():
+    users = UserFactory.create_batch(3)
+    query = CompiledQuery(
+        lambda pk: User.objects.filter(pk=pk).values_list("pk", "email", "date_joined")
+    )
+    for user in users:
+        expected = list(User.objects.filter(pk=user.pk).values_list("pk", "email", "date_joined"))
+        assert query.rows(user.pk) == expected
+    assert query.rows(10**9) == []
+
+
+def test_sql_is_compiled_once_per_connection():
+    user = UserFactory()
+    built = []
+
+    def build(pk):
+        built.append(pk)
+        return User.objects.filter(pk=pk).values_list("email")
+
+    query = CompiledQuery(build)
+    for _ in range(3):
+        assert query.rows(user.pk) == [(user.email,)]
+    assert len(built) == 1
+
+
+def test_a_marker_that_is_not_in_the_sql_once_is_refused():
+    query = CompiledQuery(lambda pk: User.objects.filter(pk=pk, id=pk).values_list("email"))
+    with pytest.raises(ValueError, match="appears 2 times"):
+        query.rows(1)
+
+
+def test_values_cannot_change_the_sql():
+    UserFactory()
+    query = CompiledQuery(lambda pk: User.objects.filter(pk=pk).values_list("email"))
+    with pytest.raises(ValueError):
+        query.rows("1 OR 1=1")
+
+
+def test_load_user_brings_profile_and_roles_in_one_query():
+    teacher = TeacherFactory(display_name="Camille")
+    with CaptureQueriesContext(connection) as queries:
+        user = load_user(teacher.pk)
+        assert user == teacher
+        assert user.email == teacher.email
+        assert user.profile.display_name == "Camille"
+        assert user.profile.user is user
+        assert roles.is_teacher(user) and not roles.is_student(user)
+    assert len(queries) == 1
+
+
+def test_load_user_without_profile_or_unknown_id():
+    student = StudentFactory()
+    student.profile.delete()
+    user = load_user(student.pk)
+    assert user == student and roles.is_student(user)
+    with pytest.raises(Profile.DoesNotExist):
+        user.profile  # noqa: B018
+    assert load_user(10**9) is None
+
+
+def test_backend_refuses_inactive_and_bad_ids():
+    user = UserFactory(is_active=False)
+    backend = ModelBackend()
+    assert backend.get_user(user.pk) is None
+    assert backend.get_user("not-a-number") is None
+    user.is_active = True
+    user.save()
+    assert backend.get_user(str(user.pk)) == user
