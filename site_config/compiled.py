@@ -8,18 +8,20 @@ per thread and database connection, and on each call swaps in the new parameter 
 and applies Django's own converters (``SQLCompiler.results_iter``), so rows come back as
 ``values_list()`` would give them.
 
-Only ``values_list()`` querysets, and only parameters that reach the SQL unchanged
-(integers, the primary keys these queries are about), so a value can never change the
-SQL's shape: each parameter is found in the compiled parameters by a marker value, which
-must appear exactly once.
+Only ``values_list()`` querysets, and only integer (primary keys) and aware datetime
+parameters, which are bound as parameters and so can never change the SQL's shape: each
+parameter is found in the compiled parameters by a marker value, which must appear
+exactly once.
 """
 
+import datetime
 import threading
 
 from django.db import connections
 
-# Marker values: negative and huge, so no real primary key or count collides with them.
+# Marker values no real primary key or moment collides with.
 _MARKER_BASE = -7_305_019_000_000
+_MARKER_MOMENT = datetime.datetime(1901, 2, 3, 4, 5, 6, 789_000, tzinfo=datetime.UTC)
 
 
 class CompiledQuery:
@@ -30,40 +32,58 @@ class CompiledQuery:
         user_row.rows(42)  # [("a@b.c",)]
     """
 
-    def __init__(self, build, *, using="default"):
+    def __init__(self, build, *, kinds=None, using="default"):
+        """``kinds``: the type of each parameter of ``build``, ``int`` (the default) or
+        ``datetime.datetime``."""
         self._build = build
+        self._kinds = tuple(kinds or (int,) * build.__code__.co_argcount)
+        if any(kind not in (int, datetime.datetime) for kind in self._kinds):
+            raise TypeError("CompiledQuery parameters are int or datetime.datetime")
         self._using = using
         self._local = threading.local()
 
     def _compiled(self, connection):
         compiled = getattr(self._local, "compiled", None)
         if compiled is None or compiled[0] is not connection:
-            compiled = (connection, *self._compile())
+            compiled = (connection, *self._compile(connection))
             self._local.compiled = compiled
         return compiled[1:]
 
-    def _compile(self):
-        count = self._build.__code__.co_argcount
-        markers = [_MARKER_BASE - index for index in range(count)]
+    def _marker(self, index):
+        if self._kinds[index] is int:
+            return _MARKER_BASE - index
+        return _MARKER_MOMENT + datetime.timedelta(seconds=index)
+
+    def _compile(self, connection):
+        markers = [self._marker(index) for index in range(len(self._kinds))]
         queryset = self._build(*markers).using(self._using)
         compiler = queryset.query.get_compiler(using=self._using)
         sql, params = compiler.as_sql()
         params = list(params)
         positions = []
-        for marker in markers:
-            found = [index for index, value in enumerate(params) if value == marker]
+        for marker, kind in zip(markers, self._kinds, strict=True):
+            # A datetime reaches the parameters as the backend stores it (SQLite: a string).
+            adapted = marker if kind is int else connection.ops.adapt_datetimefield_value(marker)
+            found = [index for index, value in enumerate(params) if value == adapted]
             if len(found) != 1:
                 raise ValueError(f"parameter marker {marker} appears {len(found)} times, not once")
             positions.append(found[0])
         return compiler, sql, params, positions
+
+    def _bound(self, connection, kind, value):
+        if kind is int:
+            return int(value)
+        if not isinstance(value, datetime.datetime) or value.tzinfo is None:
+            raise ValueError(f"{value!r} is not an aware datetime")
+        return connection.ops.adapt_datetimefield_value(value)
 
     def rows(self, *values):
         """The rows for ``values`` (one per parameter of ``build``), as tuples."""
         connection = connections[self._using]
         compiler, sql, template, positions = self._compiled(connection)
         params = list(template)
-        for position, value in zip(positions, values, strict=True):
-            params[position] = int(value)
+        for position, kind, value in zip(positions, self._kinds, values, strict=True):
+            params[position] = self._bound(connection, kind, value)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = [row[: compiler.col_count] for row in cursor.fetchall()]

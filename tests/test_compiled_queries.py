@@ -1,6 +1,8 @@
 """site_config.compiled: SQL compiled once, run with new values, rows as values_list gives
 them; and the logged-in user loaded through it (accounts.backends.load_user)."""
 
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -85,3 +87,22 @@ def test_backend_refuses_inactive_and_bad_ids():
     user.is_active = True
     user.save()
     assert backend.get_user(str(user.pk)) == user
+
+
+def test_datetime_parameters_are_bound_like_the_orm_binds_them():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    users = UserFactory.create_batch(2)
+    now = timezone.now()
+    query = CompiledQuery(
+        lambda joined_after: (
+            User.objects.filter(date_joined__gt=joined_after).order_by("pk").values_list("pk")
+        ),
+        kinds=(datetime.datetime,),
+    )
+    assert query.rows(now - timedelta(days=1)) == [(user.pk,) for user in users]
+    assert query.rows(now + timedelta(days=1)) == []
+    with pytest.raises(ValueError, match="aware"):
+        query.rows(datetime.datetime(2026, 1, 1))

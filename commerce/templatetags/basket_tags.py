@@ -7,7 +7,7 @@ from django import template
 
 from booking.basket_hint import basket_may_hold_lessons
 
-from ..services import basket_bookings
+from ..services import basket_lesson_count
 
 register = template.Library()
 
@@ -20,4 +20,4 @@ def basket_count(context):
         return 0
     if not basket_may_hold_lessons(request.session):
         return 0
-    return basket_bookings(user).count()
+    return basket_lesson_count(user)
