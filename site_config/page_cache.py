@@ -45,6 +45,7 @@ The rules, pinned by tests/test_page_cache.py:
 
 import hashlib
 import logging
+import time
 
 from django.apps import apps
 from django.conf import settings
@@ -112,12 +113,19 @@ def _setting(name, default):
     return getattr(settings, name, default)
 
 
+def _first_generation():
+    """A generation no earlier one can equal, even after the cache was emptied (a Redis
+    restart): the clock in nanoseconds, which purges (one each) never catch up with."""
+    return time.time_ns()
+
+
 def current_generation():
-    """The cache's generation: part of every page and fragment key; a purge bumps it."""
+    """The cache's generation: part of every page and fragment key; a purge bumps it.
+    ``None`` when the cache cannot give one (Redis unreachable)."""
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY, 1)
+        cache.add(GENERATION_KEY, _first_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
     return generation
 
 
@@ -153,22 +161,43 @@ def remember(request, name, compute):
         return compute()
     memo = _memo(request)
     if name not in memo:
-        key = f"shared:{generation_for(request)}:{request.scheme}://{request.get_host()}:{name}"
-        value = cache.get(key)
+        generation = generation_for(request)
+        if generation is None:  # no cache: nothing can tell when the value changes
+            memo[name] = compute()
+            return memo[name]
+        key = f"shared:{generation}:{request.scheme}://{request.get_host()}:{name}"
+        in_process = _in_process(generation)
+        value = in_process.get(key)
         if value is None:
-            value = compute()
-            cache.set(key, value, timeout=SHARED_VALUES_SECONDS)
+            value = cache.get(key)
+            if value is None:
+                value = compute()
+                cache.set(key, value, timeout=SHARED_VALUES_SECONDS)
+            in_process[key] = value
         memo[name] = value
     return memo[name]
+
+
+# Shared values this process has read, for the current generation only: a request then
+# neither asks Redis for them nor unpickles them (a settings row costs more to unpickle than
+# to read). The generation is still read from the cache once per request, so a purge on any
+# server is seen by the next request here. Values are treated as read-only.
+_process_values = {"generation": None, "values": {}}
+
+
+def _in_process(generation):
+    if _process_values["generation"] != generation:
+        _process_values.update(generation=generation, values={})
+    return _process_values["values"]
 
 
 def purge():
     """Make every cached page and fragment stale (on every server) by bumping the generation."""
     try:
-        cache.add(GENERATION_KEY, 1, timeout=None)
+        cache.add(GENERATION_KEY, _first_generation(), timeout=None)
         cache.incr(GENERATION_KEY)
     except ValueError:  # evicted between add and incr
-        cache.add(GENERATION_KEY, 1, timeout=None)
+        cache.add(GENERATION_KEY, _first_generation(), timeout=None)
 
 
 def purge_now_and_on_commit():

@@ -81,3 +81,49 @@ def test_logged_in_pages_show_a_settings_edit_on_the_next_request(client, studen
     page = client.get(url).content.decode()
     assert "Lessons last 45 minutes" in page
     assert '<span class="brand__name">Grand Talk</span>' in page
+
+
+def test_shared_values_are_kept_in_the_process_until_the_generation_changes(monkeypatch):
+    """A shared value read once is neither asked of the cache nor computed again in this
+    process; a purge (on any server: the generation lives in the cache) makes it stale."""
+    from django.core.cache import cache
+
+    from site_config import page_cache
+
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return {"value": len(computed)}
+
+    assert page_cache.remember(fresh_request(), "test-value", compute) == {"value": 1}
+    asked = []
+    real_get = cache.get
+    monkeypatch.setattr(
+        cache, "get", lambda key, *a, **k: asked.append(key) or real_get(key, *a, **k)
+    )
+    assert page_cache.remember(fresh_request(), "test-value", compute) == {"value": 1}
+    assert asked == [page_cache.GENERATION_KEY]  # the generation only
+    page_cache.purge()
+    assert page_cache.remember(fresh_request(), "test-value", compute) == {"value": 2}
+
+
+def test_an_emptied_cache_starts_a_generation_never_seen_before():
+    from django.core.cache import cache
+
+    from site_config import page_cache
+
+    first = page_cache.current_generation()
+    page_cache.purge()
+    cache.clear()  # a Redis restart
+    assert page_cache.current_generation() not in (first, first + 1)
+
+
+def test_without_a_generation_shared_values_are_computed_each_time(monkeypatch):
+    from site_config import page_cache
+
+    monkeypatch.setattr(page_cache, "current_generation", lambda: None)  # Redis unreachable
+    computed = []
+    for _ in range(2):
+        page_cache.remember(fresh_request(), "test-value", lambda: computed.append(1) or 1)
+    assert len(computed) == 2

@@ -32,6 +32,13 @@ def set_teacher_room(teacher, url):
     teacher.profile.save(update_fields=["video_room_url"])
 
 
+def tomorrow():
+    """A lesson start a day away, for tests that move the clock to the lesson: the factory's
+    own hours drift further out with every lesson made before in the process, and a clock
+    moved past the login session's two weeks would log the user out."""
+    return (timezone.now() + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+
+
 def freeze(monkeypatch, moment):
     """Every ``timezone.now()`` (views, templates, models) answers ``moment``."""
     monkeypatch.setattr(timezone, "now", lambda: moment)
@@ -236,7 +243,7 @@ JOIN_BUTTON = re.compile(
 def test_my_bookings_shows_join_from_15_minutes_before_the_start(
     client, teacher, student, monkeypatch
 ):
-    booking = BookingFactory(teacher=teacher, student=student)
+    booking = BookingFactory(teacher=teacher, student=student, start=tomorrow())
     client.force_login(student)
     url = reverse("booking:my_bookings")
 
@@ -280,7 +287,7 @@ def test_teacher_dashboard_shows_the_message_sent_with_a_decline(client, paid):
 
 def test_pages_show_the_teachers_fixed_room(client, teacher, student, monkeypatch):
     set_teacher_room(teacher, TEACHER_ROOM)
-    booking = BookingFactory(teacher=teacher, student=student)
+    booking = BookingFactory(teacher=teacher, student=student, start=tomorrow())
     freeze(monkeypatch, booking.start)
     for user, name in ((student, "booking:my_bookings"), (teacher, "booking:teacher_dashboard")):
         client.force_login(user)
