@@ -1,11 +1,15 @@
 """Read-only queries the booking pages need (teachers come from accounts.selectors)."""
 
+from datetime import datetime
+
+from django.db.models import Q
 from wagtail.models import Site
 
 from accounts.selectors import active_teachers
 from site_config import page_cache
+from site_config.compiled import CompiledQuery
 
-from .models import BookingSettings
+from .models import Booking, BookingSettings, BookingStatus
 
 
 def bookable_teacher(slug):
@@ -58,13 +62,76 @@ def _other_person(relation):
     return [f"{relation}__{field}" for field in _NOT_IN_LESSON_LISTS]
 
 
-def student_lessons(student):
-    """``student``'s lessons, for their own lists ("My bookings"): the teacher (with profile),
-    the review, the lesson notes and a no-show dispute joined; ``booking.student`` is
-    ``student`` itself (no join, no query)."""
-    return student.bookings.select_related(
+def _with_student_joins(bookings):
+    """Lessons for their student's own lists ("My bookings"): the teacher (with profile), the
+    review, the lesson notes and a no-show dispute joined; the callers set ``booking.student``
+    to the student (no join, no query)."""
+    return bookings.select_related(
         "teacher__profile", "review", "lesson_note", "outcome_dispute"
     ).defer(*_other_person("teacher"))
+
+
+# "My bookings" splits a student's lessons in two: upcoming (in the basket, paid or
+# confirmed, not over, hold not lapsed) and the rest, newest first, a page at a time.
+OPEN_STATUSES = (BookingStatus.HELD, BookingStatus.PAID, BookingStatus.CONFIRMED)
+LESSON_PAGE_SIZE = 20
+
+
+def _upcoming_of(student_id, ends_after, lapsed_by):
+    return (
+        _with_student_joins(Booking.objects.filter(student_id=student_id))
+        .filter(status__in=OPEN_STATUSES, end__gt=ends_after)
+        .exclude(status=BookingStatus.HELD, hold_expires_at__lte=lapsed_by)
+    )
+
+
+def _history_of(student_id, ended_by, lapsed_by):
+    """Everything ``_upcoming_of`` leaves out (statuses and ends are never NULL; a NULL hold
+    expiry is not a lapsed hold on either side), newest first."""
+    closed = ~Q(status__in=OPEN_STATUSES) | Q(end__lte=ended_by)
+    lapsed = Q(status=BookingStatus.HELD, hold_expires_at__lte=lapsed_by)
+    return (
+        _with_student_joins(Booking.objects.filter(student_id=student_id))
+        .filter(closed | lapsed)
+        .order_by("-start", "-pk")
+    )
+
+
+# Every "My bookings" request runs these two: compiled once per process (site_config.compiled).
+_upcoming_lessons = CompiledQuery(_upcoming_of, kinds=(int, datetime, datetime))
+_first_history_page = CompiledQuery(
+    lambda student_id, ended_by, lapsed_by: _history_of(student_id, ended_by, lapsed_by)[
+        : LESSON_PAGE_SIZE + 1
+    ],
+    kinds=(int, datetime, datetime),
+)
+
+
+def upcoming_lessons(student, now):
+    """``student``'s upcoming lessons at ``now``, soonest first."""
+    lessons = _upcoming_lessons.objects(student.pk, now, now)
+    for booking in lessons:
+        booking.student = student
+    return lessons
+
+
+def lesson_history_page(student, now, number):
+    """Page ``number`` (from 1) of the student's other lessons, newest first:
+    ``{"items", "number", "next", "previous"}``. Reads one row more than a page instead of
+    counting, so a page costs one query whatever the history holds."""
+    if number == 1:
+        rows = _first_history_page.objects(student.pk, now, now)
+    else:
+        offset = (number - 1) * LESSON_PAGE_SIZE
+        rows = list(_history_of(student.pk, now, now)[offset : offset + LESSON_PAGE_SIZE + 1])
+    for booking in rows:
+        booking.student = student
+    return {
+        "items": rows[:LESSON_PAGE_SIZE],
+        "number": number,
+        "next": number + 1 if len(rows) > LESSON_PAGE_SIZE else None,
+        "previous": number - 1 if number > 1 else None,
+    }
 
 
 def teacher_lessons(teacher):
@@ -97,6 +164,7 @@ __all__ = [
     "active_teachers",
     "bookable_teacher",
     "booking_settings",
-    "student_lessons",
+    "lesson_history_page",
     "teacher_lessons",
+    "upcoming_lessons",
 ]

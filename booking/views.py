@@ -43,7 +43,7 @@ from .notifications import feed_for, feed_url
 from .outcomes.forms import outcome_choices
 from .outcomes.models import dispute_deadline
 from .permissions import student_required, teacher_required
-from .selectors import active_teachers, student_lessons, teacher_lessons
+from .selectors import active_teachers, teacher_lessons
 from .series import weeks_allowed
 from .services import (
     cancellation_terms,
@@ -201,7 +201,7 @@ def book(request):
     return render(request, "booking/book.html", context, status=400 if failed else 200)
 
 
-HISTORY_PAGE_SIZE = 20
+HISTORY_PAGE_SIZE = selectors.LESSON_PAGE_SIZE
 
 
 # Far past any real history; a bigger number would overflow the database's OFFSET.
@@ -244,10 +244,7 @@ def my_bookings(request):
     now = timezone.now()
     booking_settings = _booking_settings(request)
     # The review joined, so ``{% review_link %}`` costs no query per lesson.
-    lessons = student_lessons(request.user)
-    held_lapsed = Q(status=BookingStatus.HELD, hold_expires_at__lte=now)
-    open_statuses = (BookingStatus.HELD, BookingStatus.PAID, BookingStatus.CONFIRMED)
-    upcoming = list(lessons.filter(status__in=open_statuses, end__gt=now).exclude(held_lapsed))
+    upcoming = selectors.upcoming_lessons(request.user, now)
     for booking in upcoming:
         booking.can_cancel = booking.student_may_cancel(now, booking_settings)
         deadline = booking.cancellation_deadline(booking_settings)
@@ -262,7 +259,7 @@ def my_bookings(request):
     )
     for booking in upcoming:
         booking.can_cancel_late = booking.pk in late_ids
-    past = _history_page(lessons.exclude(pk__in=[b.pk for b in upcoming]), _page_number(request))
+    past = selectors.lesson_history_page(request.user, now, _page_number(request))
     for booking in past["items"]:
         booking.dispute_open = _may_dispute(booking, now)
     token = CalendarToken.objects.filter(user=request.user).first()
@@ -283,7 +280,7 @@ def my_bookings(request):
 
 def _may_dispute(booking, now):
     """A no-show the student may still explain (no explanation sent, within 48 hours); the
-    dispute is joined (``student_lessons``), so this costs no query."""
+    dispute is joined (``selectors.lesson_history_page``), so this costs no query."""
     if booking.outcome != LessonOutcome.STUDENT_NO_SHOW or booking.status != BookingStatus.MISSED:
         return False
     if hasattr(booking, "outcome_dispute"):

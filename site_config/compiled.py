@@ -8,7 +8,9 @@ per thread and database connection, and on each call swaps in the new parameter 
 and applies Django's own converters (``SQLCompiler.results_iter``), so rows come back as
 ``values_list()`` would give them.
 
-Only ``values_list()`` querysets, and only integer (primary keys) and aware datetime
+``rows()`` gives a ``values_list()`` queryset's tuples; ``objects()`` a model queryset's
+instances, with the objects its ``select_related()`` joins, built the way Django builds them
+(``Model.from_db`` and Django's related populators). Only integer (primary keys) and aware datetime
 parameters, which are bound as parameters and so can never change the SQL's shape: each
 parameter is found in the compiled parameters by a marker value, which must appear
 exactly once.
@@ -18,6 +20,7 @@ import datetime
 import threading
 
 from django.db import connections
+from django.db.models.query import get_related_populators
 
 # Marker values no real primary key or moment collides with.
 _MARKER_BASE = -7_305_019_000_000
@@ -77,8 +80,7 @@ class CompiledQuery:
             raise ValueError(f"{value!r} is not an aware datetime")
         return connection.ops.adapt_datetimefield_value(value)
 
-    def rows(self, *values):
-        """The rows for ``values`` (one per parameter of ``build``), as tuples."""
+    def _run(self, values):
         connection = connections[self._using]
         compiler, sql, template, positions = self._compiled(connection)
         params = list(template)
@@ -87,4 +89,38 @@ class CompiledQuery:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = [row[: compiler.col_count] for row in cursor.fetchall()]
-        return [tuple(row) for row in compiler.results_iter(results=[fetched])]
+        return compiler, compiler.results_iter(results=[fetched])
+
+    def rows(self, *values):
+        """The rows for ``values`` (one per parameter of ``build``), as tuples."""
+        _compiler, rows = self._run(values)
+        return [tuple(row) for row in rows]
+
+    def objects(self, *values):
+        """The model instances for ``values``, with their ``select_related()`` objects and
+        annotations, as iterating the queryset would give them (without the objects a
+        related manager would attach: assign those, e.g. ``booking.student = student``)."""
+        compiler, rows = self._run(values)
+        model, start, end, fields, populators = self._model_plan(compiler)
+        objects = []
+        for row in rows:
+            instance = model.from_db(self._using, fields, row[start:end])
+            for populator in populators:
+                populator.populate(row, instance)
+            for name, position in compiler.annotation_col_map.items():
+                setattr(instance, name, row[position])
+            objects.append(instance)
+        return objects
+
+    def _model_plan(self, compiler):
+        """Which columns make the main instance, and the populators of the joined ones
+        (from the compiler's ``select`` and ``klass_info``, as Django's model iterable)."""
+        plan = getattr(self._local, "plan", None)
+        if plan is None or plan[0] is not compiler:
+            info = compiler.klass_info
+            start, end = info["select_fields"][0], info["select_fields"][-1] + 1
+            fields = [column[0].target.attname for column in compiler.select[start:end]]
+            populators = get_related_populators(info, compiler.select, self._using)
+            plan = (compiler, info["model"], start, end, fields, populators)
+            self._local.plan = plan
+        return plan[1:]

@@ -106,3 +106,24 @@ def test_datetime_parameters_are_bound_like_the_orm_binds_them():
     assert query.rows(now + timedelta(days=1)) == []
     with pytest.raises(ValueError, match="aware"):
         query.rows(datetime.datetime(2026, 1, 1))
+
+
+def test_objects_are_built_as_the_queryset_builds_them():
+    from django.db.models import Value
+
+    teacher = TeacherFactory(display_name="Camille")
+    query = CompiledQuery(
+        lambda pk: (
+            User.objects.filter(pk=pk)
+            .select_related("profile")
+            .only("email", "profile__display_name")
+            .annotate(flag=Value(7))
+        )
+    )
+    [user] = query.objects(teacher.pk)
+    assert user == teacher and user.flag == 7
+    with CaptureQueriesContext(connection) as queries:
+        assert user.profile.display_name == "Camille"
+    assert len(queries) == 0
+    assert user.get_deferred_fields() >= {"first_name", "password"}
+    assert query.objects(10**9) == []
