@@ -134,12 +134,44 @@ def lesson_history_page(student, now, number):
     }
 
 
+# What the teacher dashboard reads of a lesson (booking.lesson_cards, the outcome split, the
+# late-cancel waivers), of its student and of its notes: nothing else is read or built.
+TEACHER_LIST_FIELDS = (
+    "id",
+    "teacher",
+    "student",
+    "start",
+    "end",
+    "status",
+    "goal",
+    "teacher_message",
+    "video_room_url",
+    "outcome",
+    "updated_at",
+    "student__id",
+    "student__first_name",
+    "student__last_name",
+    "student__email",
+    "student__profile__id",
+    "student__profile__user",
+    "student__profile__display_name",
+    "student__profile__slug",
+    "student__profile__public_slug",
+    "lesson_note__id",
+    "lesson_note__booking",
+    "lesson_note__homework",
+    "lesson_note__attachment",
+    "lesson_note__published_at",
+)
+
+
 def teacher_lessons(teacher):
     """``teacher``'s lessons, for their own lists (the dashboard): the student (with profile)
-    and the lesson notes joined; ``booking.teacher`` is ``teacher`` itself (no join, no
-    query)."""
-    return teacher.teaching_bookings.select_related("student__profile", "lesson_note").defer(
-        *_other_person("student")
+    and the lesson notes joined, with only the columns ``TEACHER_LIST_FIELDS`` names (any other
+    field would cost a query per lesson); ``booking.teacher`` is ``teacher`` itself (no join,
+    no query)."""
+    return teacher.teaching_bookings.select_related("student__profile", "lesson_note").only(
+        *TEACHER_LIST_FIELDS
     )
 
 

@@ -32,6 +32,7 @@ from .forms import (
     error_summary,
     with_blank_row,
 )
+from .lesson_cards import TeacherCards
 from .models import (
     AvailabilityWindow,
     Booking,
@@ -434,43 +435,65 @@ def remove(request, pk):
     return redirect("booking:my_bookings")
 
 
+# The dashboard's "Past and closed lessons": every status but the basket's (held, expired,
+# removed) and those of the lists above it (paid, confirmed).
+_NOT_DASHBOARD_HISTORY = {
+    BookingStatus.HELD,
+    BookingStatus.EXPIRED,
+    BookingStatus.REMOVED,
+    BookingStatus.PAID,
+    BookingStatus.CONFIRMED,
+}
+DASHBOARD_HISTORY_STATUSES = tuple(
+    status for status in BookingStatus.values if status not in _NOT_DASHBOARD_HISTORY
+)
+
+
 @teacher_required
 def teacher_dashboard(request):
     """The teacher's lessons: paid ones awaiting a decision first, then lessons that have
     ended and wait for their outcome (held, no-show, technical problem), then upcoming, then
-    one page of past and closed ones (``?page=`` for older).
+    one page of past and closed ones (``?page=`` for older). Each lesson is a card of plain
+    values (``booking.lesson_cards``), so the template formats and reverses nothing per lesson.
 
     Confirmed lessons are read in one list, soonest first, so those awaiting their outcome
     (ended, hence first) cost no query of their own."""
     now = timezone.now()
-    lessons = teacher_lessons(request.user).exclude(
-        status__in=(BookingStatus.HELD, BookingStatus.EXPIRED, BookingStatus.REMOVED)
-    )
-    decide = Q(status=BookingStatus.PAID)
-    confirmed = Q(status=BookingStatus.CONFIRMED)
+    lessons = teacher_lessons(request.user)
     to_decide = _lesson_page(
-        lessons.filter(decide), _page_number(request, "decide"), newest_first=False
+        lessons.filter(status=BookingStatus.PAID),
+        _page_number(request, "decide"),
+        newest_first=False,
     )
     upcoming = _lesson_page(
-        lessons.filter(confirmed), _page_number(request, "upcoming"), newest_first=False
+        lessons.filter(status=BookingStatus.CONFIRMED),
+        _page_number(request, "upcoming"),
+        newest_first=False,
     )
-    to_mark = [booking for booking in upcoming["items"] if booking.end <= now]
-    others = _history_page(lessons.exclude(decide | confirmed), _page_number(request))
+    others = _history_page(
+        lessons.filter(status__in=DASHBOARD_HISTORY_STATUSES), _page_number(request)
+    )
     token = CalendarToken.objects.filter(user=request.user).first()
+    to_mark = [booking for booking in upcoming["items"] if booking.end <= now]
+    upcoming_items = [booking for booking in upcoming["items"] if booking.end > now]
+    cards = TeacherCards(now=now)
     return render(
         request,
         "booking/teacher_dashboard.html",
         {
             "to_decide": to_decide["items"],
+            "decide_cards": cards.cards(to_decide["items"]),
             "decide_pages": to_decide,
             "to_mark": to_mark,
+            "mark_cards": cards.cards(to_mark),
             "outcome_choices": outcome_choices(),
-            "upcoming": [booking for booking in upcoming["items"] if booking.end > now],
+            "upcoming": upcoming_items,
+            "upcoming_cards": cards.cards(upcoming_items),
             "upcoming_pages": upcoming,
             "others": others["items"],
+            "other_cards": cards.cards(others["items"]),
             "history": others,
             "zone_name": zone_of(request.user).key,
-            "message_form": TeacherMessageForm(),
             "calendar_url": feed_url(token) if token else "",
         },
     )

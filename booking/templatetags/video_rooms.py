@@ -1,14 +1,12 @@
 """``{% video_room booking %}``: a confirmed lesson's room on "My bookings" and the teacher
 dashboard, for the people who may see it (``Booking.video_url_for``): a Join button from
 15 minutes before the start until the end (``Booking.is_joinable``), before that the time the
-button appears and the room's address."""
+button appears and the room's address (``booking.lesson_cards.video_room_values``)."""
 
 from django import template
 from django.template.loader import render_to_string
 
-from accounts.zones import format_local
-
-from ..video_rooms import JOIN_OPENS_BEFORE
+from ..lesson_cards import video_room_values
 
 register = template.Library()
 
@@ -16,16 +14,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def video_room(context, booking):
     request = context.get("request")
-    viewer = getattr(request, "user", None)
-    url = booking.video_url_for(viewer)
-    if not url:
+    room = video_room_values(booking, getattr(request, "user", None))
+    if room is None:
         return ""
-    return render_to_string(
-        "booking/_video_room.html",
-        {
-            "url": url,
-            "joinable": booking.is_joinable(),
-            "opens_text": format_local(booking.join_opens_at, viewer),
-            "minutes": int(JOIN_OPENS_BEFORE.total_seconds() // 60),
-        },
-    )
+    return render_to_string("booking/_video_room.html", {"room": room})

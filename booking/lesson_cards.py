@@ -1,0 +1,209 @@
+"""What a lesson card shows, worked out in Python once per card instead of per template tag.
+
+The teacher dashboard lists up to four pages of lessons. Each card used to be an include with
+two simple tags (each binds its arguments through ``inspect``), four or five ``{% url %}``
+(each a reverse), the same time formatted up to four times and two ``get_*_display`` calls.
+Here each address is reversed once per request (``AddressPattern``), each time formatted once
+per card (``LocalTimeTexts``) and a card is a plain dict, which the template reads without
+the attribute-lookup fallbacks model instances cost.
+
+The rules stay where they are (``Booking.video_url_for``, ``Booking.is_joinable``,
+``booking.notes.rules.lesson_was_held``, ``Profile.get_absolute_url``); the video room and the
+notes link are the same values the ``{% video_room %}`` and ``{% lesson_notes_link %}`` tags
+render (``video_room_values``, ``notes_link_values``).
+"""
+
+import re
+from functools import cache
+from urllib.parse import quote
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS, WEEKDAYS
+from django.utils.formats import date_format
+from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.translation import get_language
+
+from accounts.zones import format_local
+
+from .notes.markup import render_markup
+from .notes.models import LessonNote
+from .notes.rules import lesson_was_held
+from .transitions import BookingStatus, LessonOutcome
+from .video_rooms import JOIN_OPENS_BEFORE
+
+# What ``reverse`` leaves unquoted in a path (django.urls.resolvers._reverse_with_prefix).
+_PATH_SAFE = RFC3986_SUBDELIMS + "/~:@"
+# Numbers and slugs, which quoting leaves as they are.
+_AS_IS = re.compile(r"[-\w]+", re.ASCII)
+_MARKER = "pt-address-marker"
+_NUMBER_MARKER = 987654321987
+
+STATUS_LABELS = dict(BookingStatus.choices)
+OUTCOME_LABELS = dict(LessonOutcome.choices)
+
+
+class AddressPattern:
+    """One URL name reversed once, then filled in for each value: ``confirm(42)`` gives
+    ``reverse("booking:confirm", args=[42])``. Reverse it per request (the script prefix is
+    the request's), not at import."""
+
+    def __init__(self, viewname, kwarg, *, number=False):
+        marker = _NUMBER_MARKER if number else _MARKER
+        head, marker_found, tail = reverse(viewname, kwargs={kwarg: marker}).partition(str(marker))
+        if not marker_found or str(marker) in tail:
+            raise ValueError(f"{viewname} does not take {kwarg} once in its path")
+        self.head, self.tail = head, tail
+
+    def __call__(self, value):
+        text = str(value)
+        if not _AS_IS.fullmatch(text):
+            text = quote(text, safe=_PATH_SAFE)
+        return f"{self.head}{text}{self.tail}"
+
+
+@cache
+def _day_and_month_names(language):
+    """The day and month names in ``language`` (the active one, which ``str`` translates to),
+    the same for every user: worked out once per language."""
+    return [str(WEEKDAYS[day]) for day in range(7)], {
+        number: str(name) for number, name in MONTHS.items()
+    }
+
+
+class LocalTimeTexts:
+    """``texts(moment)`` gives ``("Monday 3 March 2025, 14:00", "3 March, 14:00")``:
+    ``moment`` in the current time zone, as the templates' ``date:"l j F Y, H:i"`` and
+    ``date:"j F, H:i"`` write it (the same day and month names, translated once here instead
+    of on each use)."""
+
+    def __init__(self):
+        self.zone = timezone.get_current_timezone()
+        self.weekdays, self.months = _day_and_month_names(get_language())
+
+    def __call__(self, moment):
+        local = moment.astimezone(self.zone)
+        month = self.months[local.month]
+        clock = f"{local.hour:02d}:{local.minute:02d}"
+        return (
+            f"{self.weekdays[local.weekday()]} {local.day} {month} {local.year:04d}, {clock}",
+            f"{local.day} {month}, {clock}",
+        )
+
+
+def video_room_values(booking, viewer, *, now=None):
+    """What ``booking/_video_room.html`` shows of a lesson's video room to ``viewer``, or
+    None when they are shown none (``Booking.video_url_for``)."""
+    url = booking.video_url_for(viewer)
+    if not url:
+        return None
+    return {
+        "url": url,
+        "joinable": booking.is_joinable(now),
+        "opens_text": format_local(booking.join_opens_at, viewer),
+        "minutes": int(JOIN_OPENS_BEFORE.total_seconds() // 60),
+    }
+
+
+def note_of(booking):
+    """The lesson's notes (None: none written); no query when the booking was read with
+    ``select_related("lesson_note")`` (``booking.selectors``)."""
+    if "lesson_note" in booking._state.fields_cache:
+        return booking._state.fields_cache["lesson_note"]
+    return LessonNote.objects.filter(booking_id=booking.pk).first()
+
+
+def booking_address(viewname, pk):
+    return reverse(viewname, args=[pk])
+
+
+def notes_link_values(booking, user, *, now=None, address=booking_address, when=None):
+    """What ``booking/notes/_link.html`` shows of a held lesson's notes to ``user``, or None
+    when it shows nothing: for the lesson's student the published notes and homework, for its
+    teacher a link to read, write or edit them. ``address(viewname, pk)`` reverses the links
+    and ``when`` is the lesson's ``"3 March, 14:00"`` when the caller has them already."""
+    if user is None or not user.is_authenticated or not lesson_was_held(booking, now):
+        return None
+    for_teacher = user.pk == booking.teacher_id
+    for_student = user.pk == booking.student_id
+    if not (for_teacher or for_student):
+        return None
+    note = note_of(booking)
+    published = note is not None and note.is_published
+    if not (published or for_teacher):
+        return None
+    return {
+        "note": note,
+        "published": published,
+        "for_teacher": for_teacher,
+        "teacher_name": booking.teacher.display_name if published else "",
+        "homework_html": render_markup(note.homework) if published and for_student else "",
+        "read_url": address("booking:lesson_notes", booking.pk) if published else "",
+        "edit_url": address("booking:note_edit", booking.pk) if for_teacher else "",
+        "when": when or date_format(timezone.localtime(booking.start), "j F, H:i"),
+    }
+
+
+class TeacherCards:
+    """The teacher dashboard's cards of lessons read with ``booking.selectors.teacher_lessons``
+    (so each lesson's ``teacher`` is the viewer): the addresses reversed once."""
+
+    def __init__(self, *, now=None):
+        self.now = now or timezone.now()
+        self.time_texts = LocalTimeTexts()
+        self.teacher_page = AddressPattern("accounts:teacher_detail", "slug")
+        self.student_page = AddressPattern("accounts:student_detail", "public_slug")
+        self.progress = AddressPattern("booking:teacher_student", "public_slug")
+        self.by_pk = {
+            name: AddressPattern(name, "pk", number=True)
+            for name in (
+                "booking:confirm",
+                "booking:decline",
+                "booking:outcome",
+                "booking:lesson_notes",
+                "booking:note_edit",
+            )
+        }
+
+    def address(self, viewname, pk):
+        return self.by_pk[viewname](pk)
+
+    def profile_url(self, profile):
+        """``Profile.get_absolute_url`` with the addresses reversed once."""
+        if profile is None:
+            return ""
+        if profile.slug:
+            return self.teacher_page(profile.slug)
+        return self.student_page(profile.public_slug)
+
+    def card(self, booking):
+        """One lesson's card: its texts and addresses."""
+        # The viewer: the lesson's teacher is the request's user itself, without the lazy
+        # wrapper whose every attribute costs a lookup more.
+        teacher = booking.teacher
+        student = booking.student
+        profile = getattr(student, "profile", None)
+        when, when_short = self.time_texts(booking.start)
+        pk = booking.pk
+        return {
+            "pk": pk,
+            "when": when,
+            "student_name": student.display_name,
+            "student_url": self.profile_url(profile),
+            "progress_url": self.progress(profile.public_slug) if profile is not None else "",
+            "status": booking.status,
+            "status_label": STATUS_LABELS.get(booking.status, booking.status),
+            "outcome_label": OUTCOME_LABELS.get(booking.outcome, booking.outcome),
+            "goal": booking.goal,
+            "teacher_message": booking.teacher_message,
+            "room": video_room_values(booking, teacher, now=self.now),
+            "notes": notes_link_values(
+                booking, teacher, now=self.now, address=self.address, when=when_short
+            ),
+            "confirm_url": self.address("booking:confirm", pk),
+            "decline_url": self.address("booking:decline", pk),
+            "outcome_url": self.address("booking:outcome", pk),
+        }
+
+    def cards(self, bookings):
+        return [self.card(booking) for booking in bookings]

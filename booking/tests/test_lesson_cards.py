@@ -1,0 +1,123 @@
+"""The teacher dashboard's lesson cards (booking.lesson_cards) say what the tags, ``{% url %}``
+and ``date`` filters they replace said, and cost no query per lesson."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from accounts.factories import StudentFactory, TeacherFactory
+from booking.factories import BookingFactory, LessonNoteFactory
+from booking.lesson_cards import AddressPattern, LocalTimeTexts, TeacherCards
+from booking.selectors import teacher_lessons
+
+ZONES = ("UTC", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Pacific/Chatham")
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_time_texts_are_the_date_filters_texts(zone):
+    moments = [
+        datetime(2025, 1, 1, tzinfo=UTC) + timedelta(hours=7 * step, minutes=5 * step)
+        for step in range(1300)  # every weekday and month, both sides of each DST change
+    ]
+    with timezone.override(ZoneInfo(zone)):
+        texts = LocalTimeTexts()
+        for moment in moments:
+            local = timezone.localtime(moment)
+            assert texts(moment) == (
+                date_format(local, "l j F Y, H:i"),
+                date_format(local, "j F, H:i"),
+            )
+
+
+def test_address_patterns_are_reversed_addresses():
+    confirm = AddressPattern("booking:confirm", "pk", number=True)
+    student_page = AddressPattern("accounts:student_detail", "public_slug")
+    for pk in (1, 7, 42, 987654321987, 10**15):
+        assert confirm(pk) == reverse("booking:confirm", args=[pk])
+    for slug in ("E8lEXo-jMpcNFdd3", "a_b-c", "0"):
+        assert student_page(slug) == reverse("accounts:student_detail", args=[slug])
+
+
+def test_an_address_pattern_is_reversed_as_its_path_wants():
+    with pytest.raises(NoReverseMatch):
+        AddressPattern("booking:confirm", "pk")  # a text where the path wants a number
+
+
+@pytest.mark.django_db
+def test_card_addresses_are_the_profiles_own():
+    teacher = TeacherFactory()
+    student = StudentFactory()
+    teaching_student = TeacherFactory()  # a teacher who books lessons too: their teacher page
+    for who in (student, teaching_student):
+        BookingFactory(teacher=teacher, student=who, paid=True)
+    cards = TeacherCards().cards(teacher_lessons(teacher).order_by("pk"))
+    for card, who in zip(cards, (student, teaching_student), strict=True):
+        assert card["student_url"] == who.profile.get_absolute_url()
+        assert card["student_name"] == who.display_name
+        assert card["progress_url"] == reverse(
+            "booking:teacher_student", args=[who.profile.public_slug]
+        )
+        assert card["confirm_url"] == reverse("booking:confirm", args=[card["pk"]])
+        assert card["decline_url"] == reverse("booking:decline", args=[card["pk"]])
+        assert card["status_label"] == "Paid, awaiting teacher"
+
+
+def dashboard_queries(client, teacher):
+    """The dashboard's queries of lessons and people (not the site's settings and pages, which
+    the cache keeps or not depending on what changed before)."""
+    client.force_login(teacher)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("booking:teacher_dashboard")).status_code == 200
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith("SELECT")
+        and "settings" not in query["sql"]
+        and "wagtailcore" not in query["sql"]
+    ]
+
+
+def add_lessons(teacher):
+    """Lessons of every kind a card shows differently: paid, confirmed, ended, held with
+    published and draft notes or none, a no-show."""
+    for _ in range(2):
+        BookingFactory(teacher=teacher, paid=True, goal="Past tenses")
+        BookingFactory(teacher=teacher, confirmed=True, teacher_message="See you")
+        LessonNoteFactory(booking=BookingFactory(teacher=teacher, ended=True))
+        LessonNoteFactory(booking=BookingFactory(teacher=teacher, completed=True))
+        LessonNoteFactory(
+            booking=BookingFactory(teacher=teacher, completed=True),
+            published_at=None,
+            notified_at=None,
+        )
+        BookingFactory(teacher=teacher, completed=True)
+        BookingFactory(teacher=teacher, status="missed", outcome="student_no_show")
+
+
+@pytest.mark.django_db
+def test_cards_cost_no_query_per_lesson(client):
+    """Every list of the dashboard reads its lessons in one query, notes, rooms and people
+    included: nothing a card or its template shows is left out of ``teacher_lessons``'s
+    columns."""
+    teacher = TeacherFactory()
+    teacher.profile.video_room_url = "https://rooms.example/teacher"
+    teacher.profile.save()
+    BookingFactory(teacher=teacher, start=timezone.now() - timedelta(minutes=5))  # joinable
+    add_lessons(teacher)
+    fewer = dashboard_queries(client, teacher)
+    add_lessons(teacher)
+    assert len(dashboard_queries(client, teacher)) == len(fewer)
+
+    lessons = list(teacher_lessons(teacher))
+    with CaptureQueriesContext(connection) as queries:
+        cards = TeacherCards().cards(lessons)
+    assert len(queries) == 0
+    assert sum(1 for card in cards if card["room"] and card["room"]["joinable"]) == 1
+    assert sum(1 for card in cards if card["notes"] and card["notes"]["published"]) == 8
+    assert sum(1 for card in cards if card["notes"] and not card["notes"]["published"]) == 8
