@@ -1,6 +1,7 @@
 """Booking pages: parse, call the rules in services/models, render or redirect."""
 
 from datetime import timedelta
+from html import escape
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import roles
@@ -102,6 +104,20 @@ def _grid_for(request, teacher, booking_settings, week_url, *, selected=None, ig
     )
 
 
+def teacher_options(teachers, selected_slug):
+    """The teacher picker's ``<option>`` elements for ``teachers`` (``[(slug, name)]``),
+    ``selected_slug``'s marked selected: one string built here rather than one template
+    loop step (and condition) per teacher. ``html.escape`` is what Django's ``escape``
+    runs, without its lazy-string wrapper, for ~100 teachers on every booking page."""
+    return mark_safe(  # noqa: S308 every slug and name is escaped
+        "\n        ".join(
+            f'<option value="{escape(slug)}"{" selected" if slug == selected_slug else ""}>'
+            f"{escape(name)}</option>"
+            for slug, name in teachers
+        )
+    )
+
+
 def _chosen(request, moment, booking_settings):
     """What the page says about a chosen time: when, and until when it is free to cancel."""
     zone, twelve_hour = zone_of(request.user), uses_12_hour_clock(request)
@@ -179,7 +195,7 @@ def book(request):
             )
         )
     context = {
-        "teachers": teachers,
+        "teacher_options": teacher_options(teachers, teacher.profile.slug if teacher else None),
         "teacher": teacher,
         "price": format_cents(lesson_price_cents(teacher, booking_settings)) if teacher else "",
         "form": form,
