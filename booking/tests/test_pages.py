@@ -253,13 +253,13 @@ def test_query_count_does_not_grow_with_bookings(
 def test_teacher_options_escape_and_mark_the_chosen_teacher():
     from booking.views import teacher_options
 
-    html = teacher_options([("ana", "Ana <b>&</b>"), ("bo", 'Bo "B"')], "bo")
+    html = teacher_options([("ana", "Ana <b>&</b>", 1), ("bo", 'Bo "B"', 2)], "bo")
 
     assert html == (
         '<option value="ana">Ana &lt;b&gt;&amp;&lt;/b&gt;</option>\n        '
         '<option value="bo" selected>Bo &quot;B&quot;</option>'
     )
-    assert "selected" not in teacher_options([("ana", "Ana")], None)
+    assert "selected" not in teacher_options([("ana", "Ana", 1)], None)
 
 
 def test_week_grid_days_stop_after_the_week_and_the_first_free_day(
