@@ -48,6 +48,12 @@ class TimeZoneSelect(forms.Select):
             option["attrs"]["data-aliases"] = " ".join(aliases)
         return option
 
+    def use_required_attribute(self, initial):
+        """False, as Django's ``Select`` answers for this list (its first choice is a region,
+        an ``<optgroup>``, not an empty option), without normalising the ~400 zones on every
+        render to look at the first (``accounts.tests.test_zone_select`` checks the list)."""
+        return False
+
     def render(self, name, value, attrs=None, renderer=None):
         """The HTML of Django's ``select.html`` (``accounts.tests.test_zone_select`` compares
         them), from options built once per process: the list is fixed, and rendering its ~400

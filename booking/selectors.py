@@ -31,16 +31,16 @@ _PICKER_FIELDS = (
 
 
 def teacher_picker(request):
-    """``[(slug, name)]`` of every bookable teacher, for the booking page's picker: the same
-    list for every user, kept in the cache until content changes (users, profiles and their
-    groups are in ``site_config.page_cache.PURGING_MODELS``), so a booking page neither reads
-    nor builds every teacher."""
+    """``[(slug, name, pk)]`` of every bookable teacher, for the booking page's picker: the
+    same list for every user, kept in the cache until content changes (users, profiles and
+    their groups are in ``site_config.page_cache.PURGING_MODELS``), so a booking page neither
+    reads nor builds every teacher (and finds the chosen one's id by its slug)."""
 
     def compute():
         teachers = active_teachers().only(*_PICKER_FIELDS)
-        return [(teacher.profile.slug, teacher.display_name) for teacher in teachers]
+        return [(teacher.profile.slug, teacher.display_name, teacher.pk) for teacher in teachers]
 
-    return page_cache.remember(request, "teacher-picker", compute)
+    return page_cache.remember(request, "teacher-picker-ids", compute)
 
 
 # What a lesson list never shows of the other person (their password hash, the long texts of

@@ -21,6 +21,7 @@ from django.db.models import DateField, F, IntegerField, Q, TimeField, Value
 from django.utils import timezone
 
 from accounts.zones import zone_of
+from site_config.compiled import CompiledQuery
 
 from .models import AvailabilityWindow, Booking, BookingSettings, ExternalBusyTime, TimeOff
 
@@ -49,31 +50,61 @@ def _merged(intervals):
     return [m[0] for m in merged], [m[1] for m in merged]
 
 
-def _busy_rows(teacher_ids, viewer, start, end, now, ignore=None):
-    """``(teacher_id, student_id, start, end)`` of what occupies time in ``[start, end)`` for
-    these teachers or the viewing student: active bookings, and the busy times of the
-    teachers' external calendars (kept from the last good read of each feed, student_id
-    None; see ``booking.calendars.services``). One query."""
+def _busy_query(teacher_ids, viewer_id, start, end, now, ignore_pk=None, *, external=None):
+    """``_busy_rows``'s query. ``external`` is ``(teacher_ids, start, end)`` again for the
+    external calendars' part (the same values, passed on their own by the compiled query,
+    which needs each value once)."""
     who = Q(teacher_id__in=teacher_ids)
-    viewer_id = getattr(viewer, "pk", None) if viewer is not None else None
     if viewer_id:
         who |= Q(student_id=viewer_id)
     bookings = (
         Booking.objects.occupying(now)
         .overlapping(start, end)
         .filter(who)
-        .exclude(pk=getattr(ignore, "pk", None))
+        .exclude(pk=ignore_pk)
         .order_by()
         .values_list("teacher_id", "student_id", "start", "end")
     )
+    external_ids, external_start, external_end = external or (teacher_ids, start, end)
     external = (
-        ExternalBusyTime.objects.filter(calendar__teacher_id__in=teacher_ids)
-        .overlapping(start, end)
+        ExternalBusyTime.objects.filter(calendar__teacher_id__in=external_ids)
+        .overlapping(external_start, external_end)
         .order_by()
         .annotate(busy_teacher=F("calendar__teacher_id"), busy_student=Value(None, IntegerField()))
         .values_list("busy_teacher", "busy_student", "start", "end")
     )
-    return list(bookings.union(external, all=True))
+    return bookings.union(external, all=True)
+
+
+# The booking page's search (one teacher, a student looking, no lesson being moved) runs
+# on every visit: compiled once.
+_one_teacher_busy_rows = CompiledQuery(
+    lambda teacher_id, viewer_id, start, end, now, external_id, external_start, external_end: (
+        _busy_query(
+            [teacher_id],
+            viewer_id,
+            start,
+            end,
+            now,
+            external=([external_id], external_start, external_end),
+        )
+    ),
+    kinds=(int, int, datetime, datetime, datetime, int, datetime, datetime),
+)
+
+
+def _busy_rows(teacher_ids, viewer, start, end, now, ignore=None):
+    """``(teacher_id, student_id, start, end)`` of what occupies time in ``[start, end)`` for
+    these teachers or the viewing student: active bookings, and the busy times of the
+    teachers' external calendars (kept from the last good read of each feed, student_id
+    None; see ``booking.calendars.services``). One query."""
+    viewer_id = getattr(viewer, "pk", None) if viewer is not None else None
+    if len(teacher_ids) == 1 and viewer_id and ignore is None:
+        (teacher_id,) = teacher_ids
+        return _one_teacher_busy_rows.rows(
+            teacher_id, viewer_id, start, end, now, teacher_id, start, end
+        )
+    return list(_busy_query(teacher_ids, viewer_id, start, end, now, getattr(ignore, "pk", None)))
 
 
 def _busy_for(teacher_id, viewer_id, rows):
@@ -171,6 +202,28 @@ def _free_days(zone, windows, time_off, busy, settings, earliest, latest):
         day += timedelta(days=1)
 
 
+def free_days(teacher, start, end, *, viewer=None, now=None, settings=None, ignore=None):
+    """``available_slots`` day by day: each local day's free start times (ascending), days in
+    order, computed as they are asked for (the rows are read in the first step), so a caller
+    that needs only the first days does not generate the rest."""
+    settings = settings or BookingSettings.current()
+    now = now or timezone.now()
+    earliest, latest = _bounds(settings, start, end, now)
+    if earliest >= latest:
+        return
+    zone = zone_of(teacher)
+    first_day = earliest.astimezone(zone).date()
+    last_day = latest.astimezone(zone).date()
+    windows, time_off = _schedules([teacher.pk], first_day, last_day)
+    windows, time_off = windows.get(teacher.pk), time_off.get(teacher.pk, ())
+    if not windows:
+        return
+    lesson = timedelta(minutes=settings.lesson_minutes)
+    rows = _busy_rows([teacher.pk], viewer, earliest, latest + lesson, now, ignore)
+    busy = _busy_for(teacher.pk, getattr(viewer, "pk", None), rows)
+    yield from _free_days(zone, windows, time_off, busy, settings, earliest, latest)
+
+
 def available_slots(teacher, start, end, *, viewer=None, now=None, settings=None, ignore=None):
     """Start times (aware UTC datetimes, ascending) of free lessons in ``[start, end)``.
 
@@ -178,22 +231,7 @@ def available_slots(teacher, start, end, *, viewer=None, now=None, settings=None
     defaults to the site's ``BookingSettings``; ``now`` to the current time; ``ignore`` is a
     lesson being moved, whose own time does not block the times around it.
     """
-    settings = settings or BookingSettings.current()
-    now = now or timezone.now()
-    earliest, latest = _bounds(settings, start, end, now)
-    if earliest >= latest:
-        return []
-    zone = zone_of(teacher)
-    first_day = earliest.astimezone(zone).date()
-    last_day = latest.astimezone(zone).date()
-    windows, time_off = _schedules([teacher.pk], first_day, last_day)
-    windows, time_off = windows.get(teacher.pk), time_off.get(teacher.pk, ())
-    if not windows:
-        return []
-    lesson = timedelta(minutes=settings.lesson_minutes)
-    rows = _busy_rows([teacher.pk], viewer, earliest, latest + lesson, now, ignore)
-    busy = _busy_for(teacher.pk, getattr(viewer, "pk", None), rows)
-    days = _free_days(zone, windows, time_off, busy, settings, earliest, latest)
+    days = free_days(teacher, start, end, viewer=viewer, now=now, settings=settings, ignore=ignore)
     return sorted(slot for day in days for slot in day)
 
 

@@ -11,7 +11,7 @@ from django.utils.dateformat import format as date_format
 
 from accounts.zones import format_clock, format_moment
 
-from .slots import available_slots, week_bounds
+from .slots import free_days, week_bounds
 
 
 @dataclass(frozen=True)
@@ -80,12 +80,15 @@ def week_grid(
     ``week_url(n)`` is the address of week ``n``'s page; ``selected`` a chosen start to mark;
     ``ignore`` a lesson being moved (``slots.available_slots``). One slot search from the
     week's start to the horizon serves both the week and "Next available", so the page costs
-    the same few queries whatever it shows."""
+    the same few queries whatever it shows; its days are generated only up to the week's end
+    (or the first free day after it)."""
     now = now or timezone.now()
     start, _ = week_bounds(zone, week, now)
     end, _ = week_bounds(zone, week + 1, now)
     horizon_end = now + timedelta(weeks=booking_settings.horizon_weeks)
-    slots = available_slots(
+    # Days come in order, each computed when asked for: the week's, then (for "Next
+    # available" when the week has none) days up to the first free one.
+    days_free = free_days(
         teacher,
         start,
         max(end, horizon_end),
@@ -94,23 +97,30 @@ def week_grid(
         settings=booking_settings,
         ignore=ignore,
     )
-    if ignore is not None:  # the lesson's own time is where it is now, not a new time
-        slots = [slot for slot in slots if slot != ignore.start]
     today = now.astimezone(zone).date()
     first_day = start.astimezone(zone).date()
-    by_day = {}
-    for slot in slots:
-        if slot >= end:
+    first, by_day = None, {}
+    for day_slots in days_free:
+        if ignore is not None:  # the lesson's own time is where it is now, not a new time
+            day_slots = [slot for slot in day_slots if slot != ignore.start]
+        if not day_slots:
+            continue
+        if first is None:
+            first = day_slots[0]
+        if day_slots[0] >= end:
             break
-        local = slot.astimezone(zone)
-        by_day.setdefault(local.date(), []).append(
-            TimeButton(
-                value=slot.isoformat(),
-                label=format_clock(slot, zone, twelve_hour=twelve_hour),
-                day_label=date_format(local, "l j F"),
-                selected=slot == selected,
+        for slot in day_slots:
+            if slot >= end:
+                break
+            local = slot.astimezone(zone)
+            by_day.setdefault(local.date(), []).append(
+                TimeButton(
+                    value=slot.isoformat(),
+                    label=format_clock(slot, zone, twelve_hour=twelve_hour),
+                    day_label=date_format(local, "l j F"),
+                    selected=slot == selected,
+                )
             )
-        )
     days = []
     for offset in range(7):
         day = first_day + timedelta(days=offset)
@@ -124,8 +134,7 @@ def week_grid(
         )
 
     next_available = None
-    if slots:
-        first = slots[0]
+    if first is not None:
         day = first.astimezone(zone).date()
         first_week = (day - today).days // 7
         page = "" if first_week == week else week_url(first_week)

@@ -27,3 +27,10 @@ def test_the_bound_field_selects_the_profile_zone_once():
     assert html.count(" selected") == 1
     assert '<option value="Europe/Paris" selected' in html
     assert 'data-aliases="' in html
+
+
+def test_required_attribute_is_what_djangos_select_decides():
+    widget = ZoneForm().fields["timezone"].widget
+
+    assert widget.use_required_attribute(None) == forms.Select.use_required_attribute(widget, None)
+    assert " required" not in str(ZoneForm()["timezone"])

@@ -248,3 +248,62 @@ def test_query_count_does_not_grow_with_bookings(
     with_many = _count_queries(client, url)
     assert with_one == with_many
     assert with_many <= 20
+
+
+def test_teacher_options_escape_and_mark_the_chosen_teacher():
+    from booking.views import teacher_options
+
+    html = teacher_options([("ana", "Ana <b>&</b>", 1), ("bo", 'Bo "B"', 2)], "bo")
+
+    assert html == (
+        '<option value="ana">Ana &lt;b&gt;&amp;&lt;/b&gt;</option>\n        '
+        '<option value="bo" selected>Bo &quot;B&quot;</option>'
+    )
+    assert "selected" not in teacher_options([("ana", "Ana", 1)], None)
+
+
+def test_week_grid_days_stop_after_the_week_and_the_first_free_day(
+    student, available_teacher, monkeypatch
+):
+    """The week's days and "Next available" need only the days up to the first free one
+    after the week: later days are never generated, and the grid is what the full search
+    gives."""
+    from accounts.zones import zone_of
+    from booking import slots, week_grid
+    from booking.models import BookingSettings
+
+    settings = BookingSettings.current()
+    generated = []
+    original = slots._free_days
+
+    def counting(*args):
+        for day in original(*args):
+            generated.append(day)
+            yield day
+
+    monkeypatch.setattr(slots, "_free_days", counting)
+    now = timezone.now()
+    zone = zone_of(student)
+    grid = week_grid.week_grid(
+        available_teacher,
+        student,
+        zone=zone,
+        week=1,
+        week_url=lambda week: f"?week={week}",
+        booking_settings=settings,
+        now=now,
+    )
+    days_generated = len(generated)
+    start, _ = slots.week_bounds(zone, 1, now)
+    end, _ = slots.week_bounds(zone, 2, now)
+    everything = available_slots(
+        available_teacher,
+        start,
+        now + timedelta(weeks=settings.horizon_weeks),
+        viewer=student,
+        now=now,
+        settings=settings,
+    )
+    shown = [time.value for day in grid.days for time in day.times]
+    assert shown == [slot.isoformat() for slot in everything if slot < end]
+    assert days_generated <= 9  # at most the week's days and the first day after it

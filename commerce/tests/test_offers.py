@@ -131,3 +131,36 @@ def test_pricing_reads_running_automatic_offers_and_only_the_entered_code(studen
     names = {offer.name for offer in offers_for_pricing(student, now=now, promo_code=" autumn ")}
     assert names == {automatic.name, entered.name}  # an expired code still gets its message
     assert {o.name for o in offers_for_pricing(student, now=now)} == {automatic.name}
+
+
+def test_pricing_counts_uses_of_limited_offers_only_the_same_with_or_without_a_code(student):
+    """The compiled query (no code) and the ordinary one (a code entered) read the same uses;
+    offers without the matching limit get 0 (their uses are never counted)."""
+    from commerce.factories import OrderFactory
+    from commerce.models import OfferRedemption, OrderStatus
+
+    now = timezone.now()
+    limited = make_offer(name="Limited", max_redemptions=5, per_student_limit=2)
+    unlimited = make_offer(name="Unlimited")
+    make_offer(name="Coded", code="SPRING")
+    for offer in (limited, unlimited):
+        order = OrderFactory(student=student, status=OrderStatus.PAID, offer=offer)
+        OfferRedemption.objects.create(offer=offer, order=order, student=student)
+        OrderFactory(status=OrderStatus.PAYING, offer=offer)  # another student's claim
+
+    def uses(promo_code):
+        return {
+            offer.name: (
+                offer.redemption_total,
+                offer.redemption_by_student,
+                offer.student_has_placed_order,
+            )
+            for offer in offers_for_pricing(student, now=now, promo_code=promo_code)
+        }
+
+    without_code, with_code = uses(""), uses("spring")
+    assert without_code == {"Limited": (2, 1, True), "Unlimited": (0, 0, True)}
+    assert with_code == {**without_code, "Coded": (0, 0, True)}
+    loaded = offers_for_pricing(student, now=now)[0]
+    assert loaded.get_deferred_fields() == {"description", "image_id", "created_at", "updated_at"}
+    assert loaded.summary and loaded.pk in (limited.pk, unlimited.pk)
