@@ -15,11 +15,6 @@ ALL_GROUPS = (STUDENTS, TEACHERS, EDITORS)
 _MEMBER_OF = {name: f"is_member_of_{name.lower()}" for name in ALL_GROUPS}
 
 
-def role_group_annotations():
-    """The names of the annotations ``with_role_groups`` adds, in a fixed order."""
-    return tuple(_MEMBER_OF.values())
-
-
 def with_role_groups(users):
     """``users`` (a queryset of the user model) annotated with their membership of each role
     group, in the same query (``EXISTS`` subqueries), so the role checks below cost no query

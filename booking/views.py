@@ -16,7 +16,6 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import roles
-from accounts.models import Profile, User
 from accounts.zones import format_local, format_moment, uses_12_hour_clock, zone_of
 from site_config.compiled import CompiledQuery
 from site_config.money import format_cents
@@ -89,34 +88,17 @@ BOOKED_TEACHER_FIELDS = (
     "profile__timezone",
     "profile__price_override_cents",
 )
-_TEACHER_FIELDS = tuple(
-    field.attname for field in User._meta.concrete_fields if field.attname in BOOKED_TEACHER_FIELDS
-)
-_TEACHER_PROFILE_FIELDS = tuple(
-    field.attname
-    for field in Profile._meta.concrete_fields
-    if field.attname in {"id", "user_id"} or f"profile__{field.attname}" in BOOKED_TEACHER_FIELDS
-)
 # Every booking page with a teacher reads them: compiled once.
-_booked_teacher_row = CompiledQuery(
-    lambda pk: (
-        active_teachers()
-        .filter(pk=pk)
-        .values_list(*_TEACHER_FIELDS, *(f"profile__{name}" for name in _TEACHER_PROFILE_FIELDS))
-    )
+_booked_teacher = CompiledQuery(
+    lambda pk: active_teachers().filter(pk=pk).only(*BOOKED_TEACHER_FIELDS)
 )
 
 
 def booked_teacher(pk):
     """The bookable teacher with this id (``active_teachers``), only ``BOOKED_TEACHER_FIELDS``
     loaded (the others deferred), profile joined; None if there is none."""
-    rows = _booked_teacher_row.rows(pk)
-    if not rows:
-        return None
-    count = len(_TEACHER_FIELDS)
-    teacher = User.from_db("default", _TEACHER_FIELDS, rows[0][:count])
-    teacher.profile = Profile.from_db("default", _TEACHER_PROFILE_FIELDS, rows[0][count:])
-    return teacher
+    teachers = _booked_teacher.objects(pk)
+    return teachers[0] if teachers else None
 
 
 def _grid_for(request, teacher, booking_settings, week_url, *, selected=None, ignore=None):

@@ -25,7 +25,6 @@ from django.db.models import Exists, OuterRef, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Profile, User
 from accounts.zones import format_local
 from booking.exceptions import BookingError
 from booking.models import Booking
@@ -89,23 +88,18 @@ def basket_lesson_count(student, now=None):
     return len(_basket_lesson_ids.rows(student.pk, now or timezone.now()))
 
 
-def _fields(model, names):
-    """``names`` (attnames) in ``model``'s field order, as ``Model.from_db`` takes them."""
-    return tuple(field.attname for field in model._meta.concrete_fields if field.attname in names)
-
-
 # What the basket page reads of its orders (``basket_lines`` reads ``has_packs``); the
 # other fields are deferred.
-_BASKET_ORDER_FIELDS = _fields(Order, {"id", "status", "total_cents", "failure_reason"})
+_BASKET_ORDER_FIELDS = ("id", "status", "total_cents", "failure_reason")
 # The basket page runs it on every visit: compiled once.
-_basket_order_rows = CompiledQuery(
+_basket_orders = CompiledQuery(
     lambda student_id: (
         Order.objects.filter(student=student_id, status__in=(OrderStatus.OPEN, OrderStatus.PAYING))
         .annotate(
             has_packs=Exists(OrderItem.objects.filter(order=OuterRef("pk"), pack__isnull=False))
         )
         .order_by("pk")
-        .values_list(*_BASKET_ORDER_FIELDS, "has_packs")
+        .only(*_BASKET_ORDER_FIELDS)
     )
 )
 
@@ -114,11 +108,7 @@ def basket_orders(student):
     """The basket's orders in one query: ``(open order or None, [orders being paid, oldest
     first])``, each with ``has_packs``; only their status, total and failure reason are
     loaded (the basket page's)."""
-    orders = []
-    for row in _basket_order_rows.rows(student.pk):
-        order = Order.from_db("default", _BASKET_ORDER_FIELDS, row[:-1])
-        order.has_packs = row[-1]
-        orders.append(order)
+    orders = _basket_orders.objects(student.pk)
     open_order = next((o for o in orders if o.status == OrderStatus.OPEN), None)
     return open_order, [o for o in orders if o.status == OrderStatus.PAYING]
 
@@ -126,40 +116,24 @@ def basket_orders(student):
 # What the basket and checkout pages and their pricing read of a lesson in the basket: its
 # time, price and hold, and its teacher's name (``User.display_name``); the other fields
 # are deferred.
-_LESSON_FIELDS = _fields(
-    Booking, {"id", "teacher_id", "start", "status", "hold_expires_at", "price_cents"}
-)
-_TEACHER_FIELDS = _fields(User, {"id", "first_name", "last_name", "email"})
-_TEACHER_PROFILE_FIELDS = _fields(Profile, {"id", "user_id", "display_name"})
+_LESSON_FIELDS = ("id", "teacher", "start", "status", "hold_expires_at", "price_cents")
+_TEACHER_FIELDS = ("id", "first_name", "last_name", "email")
 # Every visit of the basket or checkout reads them: compiled once.
-_basket_lesson_rows = CompiledQuery(
-    lambda student_id, now: basket_bookings(student_id, now=now).values_list(
+_basket_lessons = CompiledQuery(
+    lambda student_id, now: basket_bookings(student_id, now=now).only(
         *_LESSON_FIELDS,
         *(f"teacher__{name}" for name in _TEACHER_FIELDS),
-        *(f"teacher__profile__{name}" for name in _TEACHER_PROFILE_FIELDS),
+        "teacher__profile__id",
+        "teacher__profile__display_name",
     ),
     kinds=(int, datetime),
 )
 
 
-def _basket_lesson(row):
-    lesson_end = len(_LESSON_FIELDS)
-    teacher_end = lesson_end + len(_TEACHER_FIELDS)
-    lesson = Booking.from_db("default", _LESSON_FIELDS, row[:lesson_end])
-    teacher = User.from_db("default", _TEACHER_FIELDS, row[lesson_end:teacher_end])
-    profile = row[teacher_end:]
-    if profile[0] is not None:  # the LEFT JOIN found the teacher's profile
-        teacher.profile = Profile.from_db("default", _TEACHER_PROFILE_FIELDS, profile)
-    lesson.teacher = teacher
-    return lesson
-
-
 def basket_lessons(student, now=None):
     """``basket_bookings`` as the basket and checkout show and price them, in one compiled
     query: only ``_LESSON_FIELDS`` of each lesson, and its teacher's name, are loaded."""
-    return [
-        _basket_lesson(row) for row in _basket_lesson_rows.rows(student.pk, now or timezone.now())
-    ]
+    return _basket_lessons.objects(student.pk, now or timezone.now())
 
 
 def basket_packs(student):
