@@ -18,7 +18,8 @@ from .roles import with_role_groups
 User = get_user_model()
 
 _user = CompiledQuery(
-    lambda pk: with_role_groups(User._default_manager.filter(pk=pk).select_related("profile"))
+    lambda pk: with_role_groups(User._default_manager.filter(pk=pk).select_related("profile")),
+    name="logged_in_user",
 )
 
 

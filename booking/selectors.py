@@ -98,12 +98,15 @@ def _history_of(student_id, ended_by, lapsed_by):
 
 
 # Every "My bookings" request runs these two: compiled once per process (site_config.compiled).
-_upcoming_lessons = CompiledQuery(_upcoming_of, kinds=(int, datetime, datetime))
+_upcoming_lessons = CompiledQuery(
+    _upcoming_of, kinds=(int, datetime, datetime), name="upcoming_lessons"
+)
 _first_history_page = CompiledQuery(
     lambda student_id, ended_by, lapsed_by: _history_of(student_id, ended_by, lapsed_by)[
         : LESSON_PAGE_SIZE + 1
     ],
     kinds=(int, datetime, datetime),
+    name="first_history_page",
 )
 
 

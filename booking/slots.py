@@ -90,6 +90,7 @@ _one_teacher_busy_rows = CompiledQuery(
         )
     ),
     kinds=(int, int, datetime, datetime, datetime, int, datetime, datetime),
+    name="one_teacher_busy_rows",
 )
 
 

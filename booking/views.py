@@ -90,7 +90,8 @@ BOOKED_TEACHER_FIELDS = (
 )
 # Every booking page with a teacher reads them: compiled once.
 _booked_teacher = CompiledQuery(
-    lambda pk: active_teachers().filter(pk=pk).only(*BOOKED_TEACHER_FIELDS)
+    lambda pk: active_teachers().filter(pk=pk).only(*BOOKED_TEACHER_FIELDS),
+    name="booked_teacher",
 )
 
 

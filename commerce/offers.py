@@ -130,6 +130,7 @@ _compiled_pricing_rows = CompiledQuery(
         (now, ends_after, claims_now), (student_a, student_b, student_c, student_d)
     ),
     kinds=(datetime, datetime, datetime, int, int, int, int),
+    name="offer_pricing_rows",
 )
 
 

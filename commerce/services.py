@@ -80,6 +80,7 @@ def basket_bookings(student, now=None):
 _basket_lesson_ids = CompiledQuery(
     lambda student_id, now: basket_bookings(student_id, now=now).values_list("pk"),
     kinds=(int, datetime),
+    name="basket_lesson_ids",
 )
 
 
@@ -100,7 +101,8 @@ _basket_orders = CompiledQuery(
         )
         .order_by("pk")
         .only(*_BASKET_ORDER_FIELDS)
-    )
+    ),
+    name="basket_orders",
 )
 
 
@@ -127,6 +129,7 @@ _basket_lessons = CompiledQuery(
         "teacher__profile__display_name",
     ),
     kinds=(int, datetime),
+    name="basket_lessons",
 )
 
 

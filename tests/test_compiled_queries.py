@@ -5,14 +5,15 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from accounts import roles
 from accounts.backends import ModelBackend, load_user
 from accounts.factories import StudentFactory, TeacherFactory, UserFactory
 from accounts.models import Profile
-from site_config.compiled import CompiledQuery
+from site_config import compiled
+from site_config.compiled import CompiledQuery, numbered_placeholders
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +128,98 @@ def test_objects_are_built_as_the_queryset_builds_them():
     assert len(queries) == 0
     assert user.get_deferred_fields() >= {"first_name", "password"}
     assert query.objects(10**9) == []
+
+
+# Prepared statements (PostgreSQL) -------------------------------------------------------------
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="server-side prepared statements are PostgreSQL's"
+)
+
+
+def test_placeholders_are_numbered_for_prepare():
+    sql = "SELECT 1 WHERE a = %s AND b LIKE 'x%%' AND c IN (%s, %s)"
+    assert numbered_placeholders(sql) == (
+        "SELECT 1 WHERE a = $1 AND b LIKE 'x%' AND c IN ($2, $3)",
+        3,
+    )
+
+
+def test_a_name_is_plain_words():
+    with pytest.raises(ValueError):
+        CompiledQuery(lambda pk: User.objects.filter(pk=pk).values_list("email"), name="x; DROP")
+
+
+def _prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, statement FROM pg_prepared_statements")
+        return dict(cursor.fetchall())
+
+
+@postgres_only
+def test_on_postgresql_the_query_is_prepared_once_and_executed_with_the_values():
+    users = UserFactory.create_batch(2)
+    query = CompiledQuery(
+        lambda pk: User.objects.filter(pk=pk).values_list("email"), name="email_of_user"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        for user in users:
+            assert query.rows(user.pk) == [(user.email,)]
+    # The PREPARE is bookkeeping, not counted; each call is an EXECUTE with its value.
+    assert [q["sql"] for q in queries] == [
+        f"EXECUTE {query.statement} ({users[0].pk})",
+        f"EXECUTE {query.statement} ({users[1].pk})",
+    ]
+    prepared = _prepared_statements()[query.statement]
+    assert '"accounts_user"."id" = $1' in prepared
+    # Planned once for every value (settings: plan_cache_mode for prepared statements).
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("force_generic_plan",)
+
+
+@postgres_only
+def test_a_rollback_keeps_the_prepared_statement():
+    user = UserFactory()
+    query = CompiledQuery(lambda pk: User.objects.filter(pk=pk).values_list("email"))
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert query.rows(user.pk) == [(user.email,)]
+        raise RuntimeError
+    assert query.rows(user.pk) == [(user.email,)]
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_prepares_again():
+    user = UserFactory()
+    query = CompiledQuery(lambda pk: User.objects.filter(pk=pk).values_list("email"))
+    assert query.rows(user.pk) == [(user.email,)]
+    connection.close()
+    assert query.statement not in _prepared_statements()
+    assert query.rows(user.pk) == [(user.email,)]
+    assert query.statement in _prepared_statements()
+
+
+@postgres_only
+def test_a_statement_postgresql_refuses_runs_unprepared_and_the_transaction_goes_on(
+    monkeypatch, caplog
+):
+    user = UserFactory()
+    query = CompiledQuery(lambda pk: User.objects.filter(pk=pk).values_list("email"))
+    monkeypatch.setattr(compiled, "numbered_placeholders", lambda sql: ("SELEKT broken", 0))
+    with CaptureQueriesContext(connection) as queries:
+        assert query.rows(user.pk) == [(user.email,)]
+    assert not queries[0]["sql"].startswith("EXECUTE")
+    assert "could not prepare" in caplog.text
+    assert User.objects.filter(pk=user.pk).exists()  # the test's transaction is still usable
+
+
+@postgres_only
+def test_prepared_statements_can_be_turned_off(settings):
+    settings.DB_PREPARED_STATEMENTS = False
+    user = UserFactory()
+    query = CompiledQuery(lambda pk: User.objects.filter(pk=pk).values_list("email"))
+    with CaptureQueriesContext(connection) as queries:
+        assert query.rows(user.pk) == [(user.email,)]
+    assert queries[0]["sql"].startswith("SELECT")
+    assert query.statement not in _prepared_statements()

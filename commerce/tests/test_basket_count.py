@@ -14,6 +14,7 @@ from booking.basket_hint import SESSION_KEY
 from booking.factories import AvailabilityWindowFactory
 from booking.models import Booking
 from booking.slots import available_slots
+from commerce import services
 
 from .conftest import make_held
 
@@ -28,8 +29,14 @@ def header_count(html):
 
 
 def basket_count_queries(queries):
-    """The header's basket query: the student's held lessons whose hold has not lapsed."""
-    return [q["sql"] for q in queries if '"booking_booking"."hold_expires_at" >' in q["sql"]]
+    """The header's basket query: the student's held lessons whose hold has not lapsed (on
+    PostgreSQL, a prepared statement: ``EXECUTE basket_lesson_ids_N``)."""
+    statement = f"EXECUTE {services._basket_lesson_ids.statement} "
+    return [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith(statement) or '"booking_booking"."hold_expires_at" >' in q["sql"]
+    ]
 
 
 def test_no_count_and_no_query_for_a_student_without_held_lessons(client, student):

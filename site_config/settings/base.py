@@ -152,6 +152,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"]["timeout"] = 20
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# site_config.compiled runs the per-request queries as server-side prepared statements on
+# PostgreSQL; turn off behind a pooler in transaction mode (PgBouncer's default). Their plans
+# are made once ("generic"): PostgreSQL's default would keep replanning most of them, since a
+# generic plan of a query by one student's or teacher's id is rarely estimated cheaper. Only
+# prepared statements are affected; every other query is planned as it always is.
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
+if DB_PREPARED_STATEMENTS and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = " ".join(
+        filter(None, [_options.get("options"), "-c plan_cache_mode=force_generic_plan"])
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
