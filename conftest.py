@@ -3,6 +3,7 @@
 import pytest
 
 from accounts.factories import AdminFactory, EditorFactory, StudentFactory, TeacherFactory
+from booking.factories import restart_hours
 
 PASSWORD = "correct-horse-battery"
 
@@ -14,6 +15,12 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _lessons_in_their_own_hours_from_now():
+    """Factory lessons start at their first own hour in every test, whatever ran before."""
+    restart_hours()
 
 
 @pytest.fixture

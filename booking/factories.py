@@ -18,6 +18,16 @@ from .video_rooms import new_room_url
 
 #: Each booking without an explicit start gets its own hour, so none overlap.
 _next_hour = itertools.count()
+_next_ended = itertools.count()
+
+
+def restart_hours():
+    """Start the own hours again from the first (the test suite does it before each test):
+    without it a lesson's hour depended on how many lessons earlier tests of the same process
+    had made, and drifted weeks away (past a credit lot's expiry or a session's age)."""
+    global _next_hour, _next_ended
+    _next_hour = itertools.count()
+    _next_ended = itertools.count()
 
 
 def _own_hour(days_from_now):
@@ -28,9 +38,6 @@ def _own_hour(days_from_now):
     )
     step = timedelta(hours=2 * next(_next_hour))
     return base - step if days_from_now < 0 else base + step
-
-
-_next_ended = itertools.count()
 
 
 def _ended():

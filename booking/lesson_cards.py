@@ -29,6 +29,7 @@ from accounts.zones import format_local
 from .notes.markup import render_markup
 from .notes.models import LessonNote
 from .notes.rules import lesson_was_held
+from .reviews.models import booking_has_review
 from .transitions import BookingStatus, LessonOutcome
 from .video_rooms import JOIN_OPENS_BEFORE
 
@@ -75,7 +76,7 @@ class LocalTimeTexts:
     """``texts(moment)`` gives ``("Monday 3 March 2025, 14:00", "3 March, 14:00")``:
     ``moment`` in the current time zone, as the templates' ``date:"l j F Y, H:i"`` and
     ``date:"j F, H:i"`` write it (the same day and month names, translated once here instead
-    of on each use)."""
+    of on each use). ``clock(moment)`` gives ``date:"H:i"``'s ``"14:00"``."""
 
     def __init__(self):
         self.zone = timezone.get_current_timezone()
@@ -89,6 +90,10 @@ class LocalTimeTexts:
             f"{self.weekdays[local.weekday()]} {local.day} {month} {local.year:04d}, {clock}",
             f"{local.day} {month}, {clock}",
         )
+
+    def clock(self, moment):
+        local = moment.astimezone(self.zone)
+        return f"{local.hour:02d}:{local.minute:02d}"
 
 
 def video_room_values(booking, viewer, *, now=None):
@@ -207,3 +212,117 @@ class TeacherCards:
 
     def cards(self, bookings):
         return [self.card(booking) for booking in bookings]
+
+
+class StudentCards:
+    """The cards of "My bookings": a student's lessons read with ``booking.selectors``
+    (``upcoming_lessons``, ``lesson_history_page``: teacher, notes, review and dispute joined,
+    ``booking.student`` the viewer), with the addresses reversed once. The view works out
+    the cancellation and moving rules (``can_cancel``, ``can_cancel_late``,
+    ``cancel_deadline_text``, ``cannot_move``, ``dispute_open``) on each lesson first."""
+
+    def __init__(self, *, now=None):
+        self.now = now or timezone.now()
+        self.time_texts = LocalTimeTexts()
+        self.by_pk = {
+            name: AddressPattern(name, "pk", number=True)
+            for name in (
+                "booking:remove",
+                "booking:cancel",
+                "booking:reschedule",
+                "booking:cancel_series",
+                "booking:outcome_dispute",
+                "booking:outcome_technical_problem",
+                "booking:lesson_notes",
+                "booking:note_edit",
+            )
+        }
+        self.review = AddressPattern("booking:review_create", "booking_id", number=True)
+
+    def address(self, viewname, pk):
+        return self.by_pk[viewname](pk)
+
+    def _common(self, booking):
+        when, when_short = self.time_texts(booking.start)
+        return {
+            "pk": booking.pk,
+            "when": when,
+            "when_short": when_short,
+            "teacher_name": booking.teacher.display_name,
+            "status": booking.status,
+            "status_label": STATUS_LABELS.get(booking.status, booking.status),
+        }
+
+    def upcoming(self, booking):
+        """A lesson in the basket, paid or confirmed and not over."""
+        card = self._common(booking)
+        held = booking.status == BookingStatus.HELD
+        booked = booking.status in (BookingStatus.PAID, BookingStatus.CONFIRMED)
+        pk = booking.pk
+        card.update(
+            room=video_room_values(booking, booking.student, now=self.now),
+            held=held,
+            hold_minutes_left=booking.hold_minutes_left if held else 0,
+            hold_until=self.time_texts.clock(booking.hold_expires_at) if held else "",
+            remove_url=self.address("booking:remove", pk) if held else "",
+            goal=booking.goal,
+            series_cancel_url=(
+                self.address("booking:cancel_series", booking.series_id)
+                if booking.series_id
+                else ""
+            ),
+            day=card["when_short"].rpartition(",")[0],
+            teacher_message=booking.teacher_message,
+            can_cancel=getattr(booking, "can_cancel", False),
+            can_cancel_late=getattr(booking, "can_cancel_late", False),
+            cancel_deadline_text=getattr(booking, "cancel_deadline_text", ""),
+            cancel_url=self.address("booking:cancel", pk),
+            booked=booked,
+            cannot_move=getattr(booking, "cannot_move", "") if booked else "",
+            reschedule_url=self.address("booking:reschedule", pk) if booked else "",
+        )
+        return card
+
+    def past(self, booking):
+        """A lesson that is over or closed (a lapsed hold shows as "Hold expired")."""
+        card = self._common(booking)
+        pk = booking.pk
+        if booking.status == BookingStatus.HELD:
+            card.update(status="expired", status_label="Hold expired")
+        outcome = booking.outcome
+        dispute = booking._state.fields_cache.get("outcome_dispute") if outcome else None
+        card.update(
+            outcome_label=(
+                OUTCOME_LABELS.get(outcome, outcome) if outcome and outcome != "held" else ""
+            ),
+            notes=notes_link_values(
+                booking,
+                booking.student,
+                now=self.now,
+                address=self.address,
+                when=card["when_short"],
+            ),
+            review_url=(
+                self.review(pk)
+                if booking.status == BookingStatus.COMPLETED
+                and booking.was_held
+                and not booking_has_review(booking)
+                else ""
+            ),
+            technical_choice_url=(
+                self.address("booking:outcome_technical_problem", pk)
+                if booking.awaits_technical_choice
+                else ""
+            ),
+            dispute_url=(
+                self.address("booking:outcome_dispute", pk)
+                if getattr(booking, "dispute_open", False)
+                else ""
+            ),
+            dispute_status=(
+                dispute.get_status_display().lower()
+                if dispute is not None and outcome == LessonOutcome.STUDENT_NO_SHOW
+                else ""
+            ),
+        )
+        return card

@@ -236,4 +236,5 @@ def feed_for(user, bookings):
 
 
 def feed_url(token):
-    return f"{settings.SITE_URL.rstrip('/')}/calendar/{token.token}.ics"
+    """The private calendar feed's address for the secret ``token`` (a CalendarToken's)."""
+    return f"{settings.SITE_URL.rstrip('/')}/calendar/{token}.ics"

@@ -9,7 +9,7 @@ from accounts.selectors import active_teachers
 from site_config import page_cache
 from site_config.compiled import CompiledQuery
 
-from .models import Booking, BookingSettings, BookingStatus
+from .models import Booking, BookingSettings, BookingStatus, CalendarToken
 
 
 def bookable_teacher(slug):
@@ -129,6 +129,11 @@ def lesson_history_page(student, now, number):
         rows = list(_history_of(student.pk, now, now)[offset : offset + LESSON_PAGE_SIZE + 1])
     for booking in rows:
         booking.student = student
+    return _page(rows, number)
+
+
+def _page(rows, number):
+    """A page of a lesson list from its rows plus one (which says whether more follow)."""
     return {
         "items": rows[:LESSON_PAGE_SIZE],
         "number": number,
@@ -178,6 +183,72 @@ def teacher_lessons(teacher):
     )
 
 
+# The dashboard's "Past and closed lessons": every status but the basket's (held, expired,
+# removed) and those of the lists above it (paid, confirmed).
+_NOT_DASHBOARD_HISTORY = {
+    BookingStatus.HELD,
+    BookingStatus.EXPIRED,
+    BookingStatus.REMOVED,
+    BookingStatus.PAID,
+    BookingStatus.CONFIRMED,
+}
+DASHBOARD_HISTORY_STATUSES = tuple(
+    status for status in BookingStatus.values if status not in _NOT_DASHBOARD_HISTORY
+)
+# The dashboard's lists: their statuses, and whether the newest come first.
+TEACHER_LISTS = {
+    "decide": ((BookingStatus.PAID,), False),
+    "upcoming": ((BookingStatus.CONFIRMED,), False),
+    "history": (DASHBOARD_HISTORY_STATUSES, True),
+}
+
+
+def _teacher_list(teacher_id, name):
+    statuses, newest_first = TEACHER_LISTS[name]
+    return (
+        Booking.objects.filter(teacher_id=teacher_id, status__in=statuses)
+        .select_related("student__profile", "lesson_note")
+        .only(*TEACHER_LIST_FIELDS)
+        .order_by(*(("-start", "-pk") if newest_first else ("start", "pk")))
+    )
+
+
+# Every dashboard visit reads the first page of each list: compiled once.
+_first_teacher_pages = {
+    name: CompiledQuery(
+        lambda teacher_id, name=name: _teacher_list(teacher_id, name)[: LESSON_PAGE_SIZE + 1],
+        kinds=(int,),
+        name=f"teacher_{name}_first_page",
+    )
+    for name in TEACHER_LISTS
+}
+
+
+def teacher_lesson_page(teacher, name, number):
+    """Page ``number`` (from 1) of the dashboard list ``name`` (``TEACHER_LISTS``), as
+    ``lesson_history_page`` gives a student's; ``booking.teacher`` is ``teacher``."""
+    if number == 1:
+        rows = _first_teacher_pages[name].objects(teacher.pk)
+    else:
+        offset = (number - 1) * LESSON_PAGE_SIZE
+        rows = list(_teacher_list(teacher.pk, name)[offset : offset + LESSON_PAGE_SIZE + 1])
+    for booking in rows:
+        booking.teacher = teacher
+    return _page(rows, number)
+
+
+_calendar_tokens = CompiledQuery(
+    lambda user_id: CalendarToken.objects.filter(user_id=user_id).values_list("token"),
+    name="calendar_token",
+)
+
+
+def calendar_token(user):
+    """The secret of ``user``'s private calendar feed, or None (one compiled query)."""
+    rows = _calendar_tokens.rows(user.pk)
+    return rows[0][0] if rows else None
+
+
 def booking_settings(request):
     """The booking settings of the request's site (the default site's when no site matches).
 
@@ -196,10 +267,13 @@ def booking_settings(request):
 
 
 __all__ = [
+    "DASHBOARD_HISTORY_STATUSES",
     "active_teachers",
     "bookable_teacher",
     "booking_settings",
+    "calendar_token",
     "lesson_history_page",
+    "teacher_lesson_page",
     "teacher_lessons",
     "upcoming_lessons",
 ]

@@ -35,7 +35,7 @@ from .forms import (
     error_summary,
     with_blank_row,
 )
-from .lesson_cards import TeacherCards
+from .lesson_cards import StudentCards, TeacherCards
 from .models import (
     AvailabilityWindow,
     Booking,
@@ -47,7 +47,7 @@ from .notifications import feed_for, feed_url
 from .outcomes.forms import outcome_choices
 from .outcomes.models import dispute_deadline
 from .permissions import student_required, teacher_required
-from .selectors import active_teachers, teacher_lessons
+from .selectors import active_teachers
 from .series import weeks_allowed
 from .services import (
     cancellation_terms,
@@ -230,9 +230,6 @@ def book(request):
     return render(request, "booking/book.html", context, status=400 if failed else 200)
 
 
-HISTORY_PAGE_SIZE = selectors.LESSON_PAGE_SIZE
-
-
 # Far past any real history; a bigger number would overflow the database's OFFSET.
 MAX_PAGE_NUMBER = 10_000
 
@@ -245,34 +242,13 @@ def _page_number(request, name="page"):
         return 1
 
 
-def _lesson_page(queryset, number, *, newest_first, size=HISTORY_PAGE_SIZE):
-    """One page of lessons and the numbers of the pages before and after it.
-
-    Reads ``size + 1`` rows instead of counting, so the page costs one query whatever the
-    list holds (a COUNT over a long history would cost another)."""
-    order = ("-start", "-pk") if newest_first else ("start", "pk")
-    offset = (number - 1) * size
-    rows = list(queryset.order_by(*order)[offset : offset + size + 1])
-    return {
-        "items": rows[:size],
-        "number": number,
-        "next": number + 1 if len(rows) > size else None,
-        "previous": number - 1 if number > 1 else None,
-    }
-
-
-def _history_page(queryset, number):
-    """One page of past lessons, newest first (``next`` holds older ones)."""
-    return _lesson_page(queryset, number, newest_first=True)
-
-
 @student_required
 def my_bookings(request):
     """The student's lessons: basket holds and upcoming lessons, then one page of past and
     closed ones (``?page=`` for older), so the page does not grow with the history."""
     now = timezone.now()
     booking_settings = _booking_settings(request)
-    # The review joined, so ``{% review_link %}`` costs no query per lesson.
+    # Teacher, notes, review and dispute joined: the cards (StudentCards) cost no query.
     upcoming = selectors.upcoming_lessons(request.user, now)
     for booking in upcoming:
         booking.can_cancel = booking.student_may_cancel(now, booking_settings)
@@ -291,13 +267,16 @@ def my_bookings(request):
     past = selectors.lesson_history_page(request.user, now, _page_number(request))
     for booking in past["items"]:
         booking.dispute_open = _may_dispute(booking, now)
-    token = CalendarToken.objects.filter(user=request.user).first()
+    token = selectors.calendar_token(request.user)
+    cards = StudentCards(now=now)
     return render(
         request,
         "booking/my_bookings.html",
         {
             "upcoming": upcoming,
+            "upcoming_cards": [cards.upcoming(booking) for booking in upcoming],
             "past": past["items"],
+            "past_cards": [cards.past(booking) for booking in past["items"]],
             "history": past,
             "zone_name": zone_of(request.user).key,
             "cancellation_hours": booking_settings.cancellation_hours,
@@ -463,20 +442,6 @@ def remove(request, pk):
     return redirect("booking:my_bookings")
 
 
-# The dashboard's "Past and closed lessons": every status but the basket's (held, expired,
-# removed) and those of the lists above it (paid, confirmed).
-_NOT_DASHBOARD_HISTORY = {
-    BookingStatus.HELD,
-    BookingStatus.EXPIRED,
-    BookingStatus.REMOVED,
-    BookingStatus.PAID,
-    BookingStatus.CONFIRMED,
-}
-DASHBOARD_HISTORY_STATUSES = tuple(
-    status for status in BookingStatus.values if status not in _NOT_DASHBOARD_HISTORY
-)
-
-
 @teacher_required
 def teacher_dashboard(request):
     """The teacher's lessons: paid ones awaiting a decision first, then lessons that have
@@ -487,21 +452,11 @@ def teacher_dashboard(request):
     Confirmed lessons are read in one list, soonest first, so those awaiting their outcome
     (ended, hence first) cost no query of their own."""
     now = timezone.now()
-    lessons = teacher_lessons(request.user)
-    to_decide = _lesson_page(
-        lessons.filter(status=BookingStatus.PAID),
-        _page_number(request, "decide"),
-        newest_first=False,
-    )
-    upcoming = _lesson_page(
-        lessons.filter(status=BookingStatus.CONFIRMED),
-        _page_number(request, "upcoming"),
-        newest_first=False,
-    )
-    others = _history_page(
-        lessons.filter(status__in=DASHBOARD_HISTORY_STATUSES), _page_number(request)
-    )
-    token = CalendarToken.objects.filter(user=request.user).first()
+    teacher = request.user
+    to_decide = selectors.teacher_lesson_page(teacher, "decide", _page_number(request, "decide"))
+    upcoming = selectors.teacher_lesson_page(teacher, "upcoming", _page_number(request, "upcoming"))
+    others = selectors.teacher_lesson_page(teacher, "history", _page_number(request))
+    token = selectors.calendar_token(teacher)
     to_mark = [booking for booking in upcoming["items"] if booking.end <= now]
     upcoming_items = [booking for booking in upcoming["items"] if booking.end > now]
     cards = TeacherCards(now=now)

@@ -67,3 +67,14 @@ def teacher_ratings(teacher_ids):
         .order_by()
     )
     return {row["booking__teacher_id"]: (row["average"], row["count"]) for row in rows}
+
+
+def booking_has_review(booking):
+    """Use a precomputed ``has_review`` (e.g. an Exists() annotation) or a select_related
+    ``review`` when the caller provides one; otherwise ask the database once."""
+    precomputed = getattr(booking, "has_review", None)
+    if precomputed is not None:
+        return bool(precomputed)
+    if "review" in booking._state.fields_cache:
+        return booking._state.fields_cache["review"] is not None
+    return LessonReview.objects.filter(booking_id=booking.pk).exists()

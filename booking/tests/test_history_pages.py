@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking.models import BookingStatus
-from booking.views import HISTORY_PAGE_SIZE
+from booking.selectors import LESSON_PAGE_SIZE as HISTORY_PAGE_SIZE
 
 from .conftest import make_booking
 
