@@ -100,7 +100,9 @@ def zone_abbreviation(local):
 def format_clock(moment, zone, *, twelve_hour=False):
     """``09:00 EST`` (``9:00 AM EST`` on a 12-hour clock): ``moment`` in ``zone``."""
     local = moment.astimezone(zone)
-    return f"{date_format(local, 'g:i A' if twelve_hour else 'H:i')} {zone_abbreviation(local)}"
+    # Django's "H:i" written directly: a booking week formats dozens of these.
+    clock = date_format(local, "g:i A") if twelve_hour else f"{local.hour:02d}:{local.minute:02d}"
+    return f"{clock} {zone_abbreviation(local)}"
 
 
 def format_moment(moment, zone, *, twelve_hour=False):

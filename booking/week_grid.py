@@ -99,7 +99,7 @@ def week_grid(
     )
     today = now.astimezone(zone).date()
     first_day = start.astimezone(zone).date()
-    first, by_day = None, {}
+    first, by_day, day_labels = None, {}, {}
     for day_slots in days_free:
         if ignore is not None:  # the lesson's own time is where it is now, not a new time
             day_slots = [slot for slot in day_slots if slot != ignore.start]
@@ -113,11 +113,14 @@ def week_grid(
             if slot >= end:
                 break
             local = slot.astimezone(zone)
-            by_day.setdefault(local.date(), []).append(
+            date = local.date()
+            if date not in day_labels:  # one day's buttons share its label
+                day_labels[date] = date_format(local, "l j F")
+            by_day.setdefault(date, []).append(
                 TimeButton(
                     value=slot.isoformat(),
                     label=format_clock(slot, zone, twelve_hour=twelve_hour),
-                    day_label=date_format(local, "l j F"),
+                    day_label=day_labels[date],
                     selected=slot == selected,
                 )
             )
