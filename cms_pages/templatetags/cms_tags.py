@@ -1,6 +1,9 @@
 """Tags for the site templates: navigation, calls to action, SEO metadata."""
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from wagtail.contrib.settings.context_processors import settings as settings_context
 from wagtail.models import Page
 
 from cms_pages import navigation, seo
@@ -46,6 +49,23 @@ def seo_meta(context):
 def json_ld(data):
     """``{{ data|json_ld }}`` inside a JSON-LD script element (site_config.json_ld)."""
     return site_json_ld(data)
+
+
+@register.simple_tag(takes_context=True)
+def shared_include(context, template_name):
+    """``{% include %}`` of a part that is the same for every visitor and member of a site
+    (the footer): rendered once per content generation and site
+    address, then kept in the process (``site_config.page_cache.remember``), so a page pays
+    neither its rendering nor a cache round trip. Its template sees only ``request`` (for
+    its site and address) and Wagtail's ``settings``, never the user, so nothing personal
+    can end up in it."""
+    request = context.get("request")
+
+    def render():
+        shared = {"request": request, **settings_context(request)} if request else {}
+        return mark_safe(render_to_string(template_name, shared))  # noqa: S308 - a template's own output
+
+    return page_cache.remember(request, f"fragment:{template_name}", render)
 
 
 @register.simple_tag(takes_context=True)
