@@ -1,5 +1,5 @@
-"""The teacher dashboard's lesson cards (booking.lesson_cards) say what the tags, ``{% url %}``
-and ``date`` filters they replace said, and cost no query per lesson."""
+"""The lesson cards of the teacher dashboard and My bookings (booking.lesson_cards) say what
+the tags, ``{% url %}`` and ``date`` filters they replace said, and cost no query per lesson."""
 
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -12,8 +12,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.factories import StudentFactory, TeacherFactory
+from booking import selectors
 from booking.factories import BookingFactory, LessonNoteFactory
-from booking.lesson_cards import AddressPattern, LocalTimeTexts, TeacherCards
+from booking.lesson_cards import AddressPattern, LocalTimeTexts, StudentCards, TeacherCards
+from booking.models import BookingStatus, CalendarToken, LessonOutcome
+from booking.outcomes.models import DisputeStatus, OutcomeDispute
 from booking.selectors import teacher_lessons
 
 ZONES = ("UTC", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Pacific/Chatham")
@@ -121,3 +124,102 @@ def test_cards_cost_no_query_per_lesson(client):
     assert sum(1 for card in cards if card["room"] and card["room"]["joinable"]) == 1
     assert sum(1 for card in cards if card["notes"] and card["notes"]["published"]) == 8
     assert sum(1 for card in cards if card["notes"] and not card["notes"]["published"]) == 8
+
+
+# "My bookings" (StudentCards) -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_student_card_of_a_held_lesson_offers_the_basket_and_removal():
+    student = StudentFactory()
+    held = BookingFactory(student=student, held=True)
+    now = timezone.now()
+    (lesson,) = selectors.upcoming_lessons(student, now)
+    with CaptureQueriesContext(connection) as queries:
+        card = StudentCards(now=now).upcoming(lesson)
+    assert len(queries) == 0
+    assert card["held"] and card["hold_minutes_left"] == held.hold_minutes_left
+    assert card["hold_until"] == date_format(timezone.localtime(held.hold_expires_at), "H:i")
+    assert card["remove_url"] == reverse("booking:remove", args=[held.pk])
+    assert card["reschedule_url"] == "" and not card["booked"]
+    assert card["status_label"] == "In basket"
+
+
+@pytest.mark.django_db
+def test_a_student_card_of_a_paid_lesson_offers_moving_it():
+    student = StudentFactory()
+    paid = BookingFactory(student=student, paid=True)
+    (lesson,) = selectors.upcoming_lessons(student, timezone.now())
+    card = StudentCards().upcoming(lesson)
+    assert card["booked"] and not card["held"] and card["remove_url"] == ""
+    assert card["reschedule_url"] == reverse("booking:reschedule", args=[paid.pk])
+    assert card["cancel_url"] == reverse("booking:cancel", args=[paid.pk])
+    local = timezone.localtime(paid.start)
+    assert (card["when"], card["when_short"], card["day"]) == (
+        date_format(local, "l j F Y, H:i"),
+        date_format(local, "j F, H:i"),
+        date_format(local, "j F"),
+    )
+
+
+@pytest.mark.django_db
+def test_a_past_card_shows_a_lapsed_hold_and_the_answer_to_a_no_show_dispute():
+    student = StudentFactory()
+    lapsed = BookingFactory(student=student, held=True, days_from_now=-2)
+    missed = BookingFactory(
+        student=student,
+        status=BookingStatus.MISSED,
+        outcome=LessonOutcome.STUDENT_NO_SHOW,
+        days_from_now=-3,
+    )
+    OutcomeDispute.objects.create(
+        booking=missed,
+        explanation="I was there",
+        status=DisputeStatus.UPHELD,
+        resolved_at=timezone.now(),
+        resolved_by=TeacherFactory(is_staff=True),
+    )
+    now = timezone.now()
+    page = selectors.lesson_history_page(student, now, 1)
+    with CaptureQueriesContext(connection) as queries:
+        cards = {card["pk"]: card for card in map(StudentCards(now=now).past, page["items"])}
+    assert len(queries) == 0
+    assert (cards[lapsed.pk]["status"], cards[lapsed.pk]["status_label"]) == (
+        "expired",
+        "Hold expired",
+    )
+    assert cards[missed.pk]["dispute_status"] == DisputeStatus.UPHELD.label.lower()
+    assert cards[missed.pk]["outcome_label"] == LessonOutcome.STUDENT_NO_SHOW.label
+
+
+# The dashboard's lists and the calendar token (booking.selectors) ----------------------------
+
+
+@pytest.mark.django_db
+def test_the_dashboards_first_pages_are_its_lists_in_order(django_assert_num_queries):
+    teacher = TeacherFactory()
+    paid = [BookingFactory(teacher=teacher, paid=True) for _ in range(2)]
+    confirmed = BookingFactory(teacher=teacher)
+    done = [BookingFactory(teacher=teacher, completed=True) for _ in range(2)]
+    BookingFactory(teacher=teacher, held=True)  # the basket's: on no list
+    with django_assert_num_queries(3):
+        lists = {
+            name: selectors.teacher_lesson_page(teacher, name, 1)
+            for name in ("decide", "upcoming", "history")
+        }
+    ids = {name: [b.pk for b in page["items"]] for name, page in lists.items()}
+    assert ids == {
+        "decide": [b.pk for b in paid],  # soonest first
+        "upcoming": [confirmed.pk],
+        "history": [b.pk for b in sorted(done, key=lambda b: b.start, reverse=True)],
+    }
+    assert all(b.teacher is teacher for page in lists.values() for b in page["items"])
+
+
+@pytest.mark.django_db
+def test_the_calendar_token_is_the_users_own_or_none():
+    teacher, student = TeacherFactory(), StudentFactory()
+    assert selectors.calendar_token(student) is None
+    token = CalendarToken.regenerate(student)
+    assert selectors.calendar_token(student) == token.token
+    assert selectors.calendar_token(teacher) is None
