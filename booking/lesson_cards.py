@@ -149,29 +149,39 @@ def notes_link_values(booking, user, *, now=None, address=booking_address, when=
     }
 
 
-class TeacherCards:
-    """The teacher dashboard's cards of lessons read with ``booking.selectors.teacher_lessons``
-    (so each lesson's ``teacher`` is the viewer): the addresses reversed once."""
+class _LessonCards:
+    """What both lists of cards share: the moment they are worked out for, the time texts,
+    and ``address(viewname, pk)`` for each of ``ADDRESSES`` (URL names taking a ``pk``),
+    each reversed once per request."""
+
+    ADDRESSES = ()
 
     def __init__(self, *, now=None):
         self.now = now or timezone.now()
         self.time_texts = LocalTimeTexts()
-        self.teacher_page = AddressPattern("accounts:teacher_detail", "slug")
-        self.student_page = AddressPattern("accounts:student_detail", "public_slug")
-        self.progress = AddressPattern("booking:teacher_student", "public_slug")
-        self.by_pk = {
-            name: AddressPattern(name, "pk", number=True)
-            for name in (
-                "booking:confirm",
-                "booking:decline",
-                "booking:outcome",
-                "booking:lesson_notes",
-                "booking:note_edit",
-            )
-        }
+        self.by_pk = {name: AddressPattern(name, "pk", number=True) for name in self.ADDRESSES}
 
     def address(self, viewname, pk):
         return self.by_pk[viewname](pk)
+
+
+class TeacherCards(_LessonCards):
+    """The teacher dashboard's cards of lessons read with ``booking.selectors.teacher_lessons``
+    (so each lesson's ``teacher`` is the viewer): the addresses reversed once."""
+
+    ADDRESSES = (
+        "booking:confirm",
+        "booking:decline",
+        "booking:outcome",
+        "booking:lesson_notes",
+        "booking:note_edit",
+    )
+
+    def __init__(self, *, now=None):
+        super().__init__(now=now)
+        self.teacher_page = AddressPattern("accounts:teacher_detail", "slug")
+        self.student_page = AddressPattern("accounts:student_detail", "public_slug")
+        self.progress = AddressPattern("booking:teacher_student", "public_slug")
 
     def profile_url(self, profile):
         """``Profile.get_absolute_url`` with the addresses reversed once."""
@@ -214,33 +224,27 @@ class TeacherCards:
         return [self.card(booking) for booking in bookings]
 
 
-class StudentCards:
+class StudentCards(_LessonCards):
     """The cards of "My bookings": a student's lessons read with ``booking.selectors``
     (``upcoming_lessons``, ``lesson_history_page``: teacher, notes, review and dispute joined,
     ``booking.student`` the viewer), with the addresses reversed once. The view works out
     the cancellation and moving rules (``can_cancel``, ``can_cancel_late``,
     ``cancel_deadline_text``, ``cannot_move``, ``dispute_open``) on each lesson first."""
 
-    def __init__(self, *, now=None):
-        self.now = now or timezone.now()
-        self.time_texts = LocalTimeTexts()
-        self.by_pk = {
-            name: AddressPattern(name, "pk", number=True)
-            for name in (
-                "booking:remove",
-                "booking:cancel",
-                "booking:reschedule",
-                "booking:cancel_series",
-                "booking:outcome_dispute",
-                "booking:outcome_technical_problem",
-                "booking:lesson_notes",
-                "booking:note_edit",
-            )
-        }
-        self.review = AddressPattern("booking:review_create", "booking_id", number=True)
+    ADDRESSES = (
+        "booking:remove",
+        "booking:cancel",
+        "booking:reschedule",
+        "booking:cancel_series",
+        "booking:outcome_dispute",
+        "booking:outcome_technical_problem",
+        "booking:lesson_notes",
+        "booking:note_edit",
+    )
 
-    def address(self, viewname, pk):
-        return self.by_pk[viewname](pk)
+    def __init__(self, *, now=None):
+        super().__init__(now=now)
+        self.review = AddressPattern("booking:review_create", "booking_id", number=True)
 
     def _common(self, booking):
         when, when_short = self.time_texts(booking.start)
