@@ -56,9 +56,9 @@ def shared_include(context, template_name):
     """``{% include %}`` of a part that is the same for every visitor and member of a site
     (the footer): rendered once per content generation and site
     address, then kept in the process (``site_config.page_cache.remember``), so a page pays
-    neither its rendering nor a cache round trip. Its template sees only ``request`` (for
-    its site and address) and Wagtail's ``settings``, never the user, so nothing personal
-    can end up in it."""
+    neither its rendering nor a cache round trip. Its template gets only ``request`` (for
+    its site and address) and Wagtail's ``settings``: no ``user``, CSRF token or messages,
+    and it must not read ``request.user``, since every visitor gets the first rendering."""
     request = context.get("request")
 
     def render():
