@@ -297,7 +297,9 @@ class StudentCards(_LessonCards):
         dispute = booking._state.fields_cache.get("outcome_dispute") if outcome else None
         card.update(
             outcome_label=(
-                OUTCOME_LABELS.get(outcome, outcome) if outcome and outcome != "held" else ""
+                OUTCOME_LABELS.get(outcome, outcome)
+                if outcome and outcome != LessonOutcome.HELD
+                else ""
             ),
             notes=notes_link_values(
                 booking,
@@ -307,11 +309,7 @@ class StudentCards(_LessonCards):
                 when=card["when_short"],
             ),
             review_url=(
-                self.review(pk)
-                if booking.status == BookingStatus.COMPLETED
-                and booking.was_held
-                and not booking_has_review(booking)
-                else ""
+                self.review(pk) if booking.was_held and not booking_has_review(booking) else ""
             ),
             technical_choice_url=(
                 self.address("booking:outcome_technical_problem", pk)

@@ -173,14 +173,17 @@ TEACHER_LIST_FIELDS = (
 )
 
 
+def _with_teacher_joins(bookings):
+    """Lessons for their teacher's own lists: the student (with profile) and the lesson notes
+    joined, with only the columns ``TEACHER_LIST_FIELDS`` names (any other field would cost a
+    query per lesson)."""
+    return bookings.select_related("student__profile", "lesson_note").only(*TEACHER_LIST_FIELDS)
+
+
 def teacher_lessons(teacher):
-    """``teacher``'s lessons, for their own lists (the dashboard): the student (with profile)
-    and the lesson notes joined, with only the columns ``TEACHER_LIST_FIELDS`` names (any other
-    field would cost a query per lesson); ``booking.teacher`` is ``teacher`` itself (no join,
-    no query)."""
-    return teacher.teaching_bookings.select_related("student__profile", "lesson_note").only(
-        *TEACHER_LIST_FIELDS
-    )
+    """``teacher``'s lessons as the dashboard reads them (``_with_teacher_joins``);
+    ``booking.teacher`` is ``teacher`` itself (no join, no query)."""
+    return _with_teacher_joins(teacher.teaching_bookings)
 
 
 # The dashboard's "Past and closed lessons": every status but the basket's (held, expired,
@@ -205,12 +208,9 @@ TEACHER_LISTS = {
 
 def _teacher_list(teacher_id, name):
     statuses, newest_first = TEACHER_LISTS[name]
-    return (
+    return _with_teacher_joins(
         Booking.objects.filter(teacher_id=teacher_id, status__in=statuses)
-        .select_related("student__profile", "lesson_note")
-        .only(*TEACHER_LIST_FIELDS)
-        .order_by(*(("-start", "-pk") if newest_first else ("start", "pk")))
-    )
+    ).order_by(*(("-start", "-pk") if newest_first else ("start", "pk")))
 
 
 # Every dashboard visit reads the first page of each list: compiled once.
