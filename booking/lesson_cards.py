@@ -209,6 +209,8 @@ class TeacherCards(_LessonCards):
             "status": booking.status,
             "status_label": STATUS_LABELS.get(booking.status, booking.status),
             "outcome_label": OUTCOME_LABELS.get(booking.outcome, booking.outcome),
+            # Booked as one week of a weekly series (booking.series): the card says so.
+            "weekly": booking.series_id is not None,
             "goal": booking.goal,
             "teacher_message": booking.teacher_message,
             "room": video_room_values(booking, teacher, now=self.now),

@@ -155,6 +155,7 @@ TEACHER_LIST_FIELDS = (
     "teacher_message",
     "video_room_url",
     "outcome",
+    "series",
     "updated_at",
     "student__id",
     "student__first_name",

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 
 from accounts.factories import StudentFactory, TeacherFactory
 from booking import selectors
-from booking.factories import BookingFactory, LessonNoteFactory
+from booking.factories import BookingFactory, BookingSeriesFactory, LessonNoteFactory
 from booking.lesson_cards import AddressPattern, LocalTimeTexts, StudentCards, TeacherCards
 from booking.models import BookingStatus, CalendarToken, LessonOutcome
 from booking.outcomes.models import DisputeStatus, OutcomeDispute
@@ -124,6 +124,29 @@ def test_cards_cost_no_query_per_lesson(client):
     assert sum(1 for card in cards if card["room"] and card["room"]["joinable"]) == 1
     assert sum(1 for card in cards if card["notes"] and card["notes"]["published"]) == 8
     assert sum(1 for card in cards if card["notes"] and not card["notes"]["published"]) == 8
+
+
+@pytest.mark.django_db
+def test_a_lesson_of_a_weekly_series_says_so_on_the_dashboard(client):
+    """The teacher sees which lessons are weeks of a weekly series (the student's card says
+    "Weekly lesson" too), read with the lessons: no query per card."""
+    teacher = TeacherFactory()
+    series = BookingSeriesFactory(teacher=teacher)
+    weekly = BookingFactory(teacher=teacher, student=series.student, series=series, paid=True)
+    single = BookingFactory(teacher=teacher, paid=True)
+    lessons = list(teacher_lessons(teacher))
+    with CaptureQueriesContext(connection) as queries:
+        cards = {card["pk"]: card for card in TeacherCards().cards(lessons)}
+    assert len(queries) == 0
+    assert cards[weekly.pk]["weekly"] is True
+    assert cards[single.pk]["weekly"] is False
+
+    client.force_login(teacher)
+    html = client.get(reverse("booking:teacher_dashboard")).content.decode()
+    weekly_card = html.split(f'data-booking="{weekly.pk}"', 1)[1].split("</li>", 1)[0]
+    single_card = html.split(f'data-booking="{single.pk}"', 1)[1].split("</li>", 1)[0]
+    assert "Weekly lesson" in weekly_card
+    assert "Weekly lesson" not in single_card
 
 
 # "My bookings" (StudentCards) -----------------------------------------------------------------
