@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef, Sum, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -84,9 +84,40 @@ _basket_lesson_ids = CompiledQuery(
 )
 
 
-def basket_lesson_count(student, now=None):
-    """How many lessons ``basket_bookings`` holds (the header's count), in one query."""
-    return len(_basket_lesson_ids.rows(student.pk, now or timezone.now()))
+def _pack_items(student):
+    """The pack lines of the student's open order (``basket_packs``, unpriced)."""
+    return OrderItem.objects.filter(
+        order__student=student, order__status=OrderStatus.OPEN, pack__isnull=False
+    )
+
+
+# The header's count when the basket may hold packs too: what each line is, lessons and
+# packs in one query (orderings cleared: a compound query has one order or none).
+_basket_line_kinds = CompiledQuery(
+    lambda student_a, now, student_b: (
+        basket_bookings(student_a, now=now)
+        .order_by()
+        .annotate(kind=Value("lesson"))
+        .values_list("kind")
+        .union(
+            _pack_items(student_b).order_by().annotate(kind=Value("pack")).values_list("kind"),
+            all=True,
+        )
+    ),
+    kinds=(int, datetime, int),
+    name="basket_line_kinds",
+)
+
+
+def basket_line_counts(student, now=None, *, packs=True):
+    """``(lessons, packs)``: how many lessons ``basket_bookings`` holds and how many packs
+    ``basket_packs`` does (the header's count), in one query. ``packs=False`` counts the
+    lessons only (packs 0), for a session that knows of no pack (``commerce.basket_hint``)."""
+    now = now or timezone.now()
+    if not packs:
+        return len(_basket_lesson_ids.rows(student.pk, now)), 0
+    kinds = [kind for (kind,) in _basket_line_kinds.rows(student.pk, now, student.pk)]
+    return kinds.count("lesson"), kinds.count("pack")
 
 
 # What the basket page reads of its orders (``basket_lines`` reads ``has_packs``); the
@@ -142,13 +173,7 @@ def basket_lessons(student, now=None):
 def basket_packs(student):
     """The packs in the student's basket: pack lines of their open order, each priced at
     the pack's current price (``price_cents`` set from it, not saved)."""
-    items = list(
-        OrderItem.objects.filter(
-            order__student=student, order__status=OrderStatus.OPEN, pack__isnull=False
-        )
-        .select_related("pack")
-        .order_by("pk")
-    )
+    items = list(_pack_items(student).select_related("pack").order_by("pk"))
     for item in items:
         item.price_cents = item.pack.price_cents
     return items

@@ -1,7 +1,9 @@
 """Refunds that follow booking changes: a transition whose row in booking's status table
 lists REFUND (decline, cancel, closing an account, a teacher's no-show, a technical problem's
-refund, a dispute decided for the student) refunds what was paid for the lesson."""
+refund, a dispute decided for the student) refunds what was paid for the lesson. At login,
+a pack already in the basket is remembered for the header's count (``basket_hint``)."""
 
+from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 from accounts.signals import user_erased, user_erasure_preview
@@ -10,6 +12,7 @@ from booking.services import lessons_cancelled_on_erasure
 from booking.signals import booking_transitioned, late_cancel_allowed, refund_preview
 from booking.transitions import BONUS_CREDIT, REFUND
 
+from .basket_hint import note_packs_at_login
 from .credits.services import credit_paid_ids, grant_bonus_credit, return_credit
 from .models import PAID_STATUSES, Order, OrderItem
 from .services import refund_item, refundable_cents
@@ -104,3 +107,10 @@ def refund_on_erasure_preview(sender, user, now, **kwargs):
 def anonymise_orders_on_erasure(sender, user, **kwargs):
     """Orders and receipts stay for accounting, without the erased user's billing details."""
     Order.objects.filter(student=user).update(billing_name="", billing_email="")
+
+
+@receiver(user_logged_in, dispatch_uid="commerce_basket_packs_hint_at_login")
+def basket_packs_hint_at_login(sender, request, user, **kwargs):
+    """Packs put in the basket from another session show in the header's count from login."""
+    if request is not None and hasattr(request, "session"):
+        note_packs_at_login(request, user)

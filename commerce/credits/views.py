@@ -20,6 +20,7 @@ from booking.selectors import bookable_teacher, booking_settings
 from booking.series_views import read_series, refusal_status, render_preview
 
 from .. import services as commerce_services
+from ..basket_hint import note_packs
 from ..models import CreditEntry, Pack
 from ..permissions import checkout_student_required
 from . import services
@@ -44,6 +45,7 @@ def add_pack(request, pk):
     except commerce_services.PackUnavailable as exc:
         messages.error(request, str(exc))
         return redirect("commerce:pricing")
+    note_packs(request.session)
     messages.success(request, f"{pack.name} is in your basket.")
     return redirect("commerce:basket")
 

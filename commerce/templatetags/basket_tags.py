@@ -1,13 +1,16 @@
-"""``{% basket_count as count %}``: how many lessons are in the viewer's basket, for the header.
+"""``{% basket_count as count %}``: how many lines (lessons and packs) are in the viewer's
+basket, for the header.
 
-One small query, and none while the session knows of no held lesson
-(``booking.basket_hint``): most pages of most students cost nothing for it."""
+One small query, and none while the session knows of no held lesson and no pack
+(``booking.basket_hint``, ``commerce.basket_hint``): most pages of most students cost nothing
+for it."""
 
 from django import template
 
 from booking.basket_hint import basket_may_hold_lessons
 
-from ..services import basket_lesson_count
+from ..basket_hint import basket_may_hold_packs, forget_packs
+from ..services import basket_line_counts
 
 register = template.Library()
 
@@ -18,6 +21,11 @@ def basket_count(context):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return 0
-    if not basket_may_hold_lessons(request.session):
+    session = request.session
+    packs = basket_may_hold_packs(session)
+    if not (packs or basket_may_hold_lessons(session)):
         return 0
-    return basket_lesson_count(user)
+    lessons, pack_count = basket_line_counts(user, packs=packs)
+    if packs and not pack_count:
+        forget_packs(session)  # paid, taken out or bought elsewhere: stop counting packs
+    return lessons + pack_count
