@@ -1,4 +1,7 @@
-"""Wagtail admin views for bookings: inspect with history, and transitions as actions."""
+"""Wagtail admin views for bookings: inspect with history, and transitions as actions
+(moving a lesson to another time has a page of its own: ``BookingRescheduleView``)."""
+
+from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib import messages
@@ -7,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.generic import FormView
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic import InspectView
@@ -15,9 +19,12 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 
 from accounts import roles
 from accounts.admin_display import LocalDisplayInspectMixin
+from accounts.zones import format_clock, format_moment, zone_of
 
 from .exceptions import BookingError
-from .models import Booking, LessonNote
+from .models import Booking, BookingSettings, LessonNote
+from .services import reschedule_booking
+from .slots import available_slots
 from .transitions import OUTCOME_TRANSITIONS, TRANSITIONS, allowed_transitions
 
 
@@ -175,4 +182,127 @@ class BookingActionView(WagtailAdminTemplateMixin, FormView):
             messages.error(self.request, str(error))
         else:
             messages.success(self.request, f"{booking}: done.")
+        return redirect(self.inspect_url())
+
+
+# The admin's page for moving a lesson lists this many days of free times at once.
+RESCHEDULE_PAGE_DAYS = 14
+
+
+class RescheduleForm(forms.Form):
+    """The new time: one of the free times listed (``choices``, grouped by day), sent as
+    an ISO moment; the service checks it again when the lesson moves."""
+
+    slot = forms.CharField(label="New time", widget=forms.Select)
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].widget.choices = [("", "Choose a time"), *choices]
+
+    def clean_slot(self):
+        try:
+            moment = datetime.fromisoformat(self.cleaned_data["slot"])
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            raise forms.ValidationError("Please choose one of the times listed.")
+        return moment
+
+
+def slot_choices(slots, zone):
+    """``(day, [(ISO moment, "09:00 CET"), ...])`` for each day of ``slots`` in ``zone``."""
+    days = {}
+    for slot in slots:
+        local = slot.astimezone(zone)
+        day = date_format(local, "l j F Y")
+        days.setdefault(day, []).append((slot.isoformat(), format_clock(slot, zone)))
+    return list(days.items())
+
+
+class BookingRescheduleView(WagtailAdminTemplateMixin, FormView):
+    """Move a paid or confirmed lesson to another free time of its teacher, as the admin
+    (``services.reschedule_booking``, the "reschedule" row of the status table: the same
+    rules as the student's own move, the teacher confirms again, both get an email). The
+    free times are the ones the student would be offered, ``RESCHEDULE_PAGE_DAYS`` at a
+    time (``?page=``), in the admin's time zone."""
+
+    template_name = "booking/admin/reschedule.html"
+    form_class = RescheduleForm
+    url_namespace = None
+    header_icon = "date"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not roles.is_admin(request.user):
+            raise PermissionDenied
+        self.booking = get_object_or_404(Booking.objects.with_people(), pk=kwargs["pk"])
+        self.booking_settings = BookingSettings.current()
+        refusal = TRANSITIONS["reschedule"].refusal(
+            request.user, self.booking, timezone.now()
+        ) or self.booking.reschedule_refusal(booking_settings=self.booking_settings)
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(self.inspect_url())
+        self.zone = zone_of(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def inspect_url(self):
+        return reverse(f"{self.url_namespace}:inspect", args=(self.booking.pk,))
+
+    def page_number(self):
+        pages = max(1, self.booking_settings.horizon_weeks * 7 // RESCHEDULE_PAGE_DAYS + 1)
+        try:
+            number = int(self.request.GET.get("page", 1))
+        except (TypeError, ValueError):
+            number = 1
+        return min(max(number, 1), pages), pages
+
+    def get_page_title(self):
+        return f"Move to another time: {self.booking}"
+
+    def get_form_kwargs(self):
+        number, _pages = self.page_number()
+        now = timezone.now()
+        start = now + timedelta(days=RESCHEDULE_PAGE_DAYS * (number - 1))
+        slots = available_slots(
+            self.booking.teacher,
+            start,
+            start + timedelta(days=RESCHEDULE_PAGE_DAYS),
+            viewer=self.booking.student,
+            now=now,
+            settings=self.booking_settings,
+            ignore=self.booking,
+        )
+        self.slots = [slot for slot in slots if slot != self.booking.start]
+        return {**super().get_form_kwargs(), "choices": slot_choices(self.slots, self.zone)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        number, pages = self.page_number()
+        context.update(
+            booking=self.booking,
+            inspect_url=self.inspect_url(),
+            current_text=format_moment(self.booking.start, self.zone),
+            zone_name=self.zone.key,
+            student_zone=zone_of(self.booking.student).key,
+            teacher_zone=zone_of(self.booking.teacher).key,
+            has_slots=bool(self.slots),
+            page_days=RESCHEDULE_PAGE_DAYS,
+            earlier_url=f"?page={number - 1}" if number > 1 else "",
+            later_url=f"?page={number + 1}" if number < pages else "",
+        )
+        return context
+
+    def form_valid(self, form):
+        """Move the lesson; a refusal (the time was taken meanwhile, a rule) comes back on
+        the form with the times listed again."""
+        try:
+            reschedule_booking(self.booking, form.cleaned_data["slot"], by=self.request.user)
+        except (BookingError, PermissionDenied) as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"{self.booking}: moved to {format_moment(self.booking.start, self.zone)}. "
+            "The teacher confirms the new time; the student pays nothing more.",
+        )
         return redirect(self.inspect_url())

@@ -220,6 +220,7 @@ TRANSITIONS = {
             effects=(EMAILS,),
             verb="rescheduled",
             refused="Only the student of this lesson or an admin can move it.",
+            admin_label="Move to another time",
         ),
         Transition(
             "remove",

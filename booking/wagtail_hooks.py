@@ -15,7 +15,12 @@ from accounts.admin_display import EuroExportMixin, LocalTimeColumn, MoneyColumn
 from site_config.spreadsheets import InertSpreadsheetExportMixin
 
 from . import dashboard  # noqa: F401 - registers the bookings chart panel
-from .admin_views import AdminOnlyViewPolicy, BookingActionView, BookingInspectView
+from .admin_views import (
+    AdminOnlyViewPolicy,
+    BookingActionView,
+    BookingInspectView,
+    BookingRescheduleView,
+)
 from .models import (
     Booking,
     BookingSeries,
@@ -116,7 +121,9 @@ class BookingViewSet(ModelViewSet):
         )
 
     def action_view(self, request, pk, action):
-        view = BookingActionView.as_view(url_namespace=self.url_namespace)
+        # Moving a lesson needs its new time: a page of its own.
+        view_class = BookingRescheduleView if action == "reschedule" else BookingActionView
+        view = view_class.as_view(url_namespace=self.url_namespace)
         return view(request, pk=pk, action=action)
 
     def get_urlpatterns(self):

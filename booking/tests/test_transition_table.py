@@ -53,7 +53,7 @@ def test_admin_offers_exactly_the_actions_the_table_allows(client, admin_user, p
     offered = {name for name in TRANSITIONS if f"/admin/bookings/action/{paid.pk}/{name}/" in page}
     admin_actions = {name for name, t in TRANSITIONS.items() if t.admin_label}
     assert offered == set(allowed_transitions(paid, admin_user)) & admin_actions
-    assert offered == {"confirm", "decline", "cancel"}
+    assert offered == {"confirm", "decline", "cancel", "reschedule"}
 
 
 def test_admin_marking_a_lesson_held_is_recorded_as_the_admin(client, admin_user, paid):
