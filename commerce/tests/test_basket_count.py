@@ -148,7 +148,7 @@ def test_a_pack_alone_in_the_basket_is_counted(client, student):
     client.post(reverse("commerce:add_pack", args=[PackFactory().pk]))
     html = client.get("/profile/").content.decode()
     assert header_count(html) == 1
-    assert '1<span class="visually-hidden"> item</span>' in html
+    assert '1<span class="visually-hidden"> pack</span>' in html
 
 
 def test_a_pack_put_in_from_another_session_is_counted_from_login(client, student):
@@ -194,3 +194,10 @@ def test_the_line_counts_are_the_baskets_lines(student, teacher):
         )
     )
     assert services.basket_line_counts(student, packs=False) == (2, 0)
+
+
+def test_the_hidden_words_say_what_is_in_the_basket(client, student, teacher):
+    make_held(student, teacher, 2)
+    client.force_login(student)
+    html = client.get("/profile/").content.decode()
+    assert '2<span class="visually-hidden"> lessons</span>' in html
