@@ -212,8 +212,13 @@ def reschedule_booking(booking, start, *, by, now=None):
     booking_settings = BookingSettings.current()
     if start >= now + timedelta(weeks=booking_settings.horizon_weeks):
         raise SlotUnavailable()  # before any arithmetic: a far-off value could overflow
+    # The sentences speak to whoever moves the lesson: its student, or an admin for them.
+    by_student = getattr(by, "pk", None) == booking.student_id
     if start == booking.start:
-        raise SlotUnavailable("Your lesson is already at this time. Please pick another time.")
+        raise SlotUnavailable(
+            f"{'Your' if by_student else 'The'} lesson is already at this time. "
+            "Please pick another time."
+        )
     if not booking.teacher.is_active:
         raise SlotUnavailable("This teacher is not taking bookings.")
 
@@ -233,7 +238,8 @@ def reschedule_booking(booking, start, *, by, now=None):
             raise SlotTaken()
         if clash.filter(student_id=locked.student_id).exists():
             raise SlotUnavailable(
-                "You already have a lesson at this time. Please pick another time."
+                f"{'You already have' if by_student else 'The student already has'} a lesson "
+                "at this time. Please pick another time."
             )
         raise SlotUnavailable()
 

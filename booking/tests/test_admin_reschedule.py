@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from accounts.factories import StudentFactory
+from accounts.factories import StudentFactory, TeacherFactory
 from accounts.zones import format_clock
 from booking.models import BookingStatus
 
@@ -118,3 +118,13 @@ def test_only_admins_move_lessons_here(client, confirmed, editor):
     old_start = confirmed.start
     confirmed.refresh_from_db()
     assert confirmed.start == old_start
+
+
+def test_the_refusals_speak_to_the_admin(client, admin_user, confirmed):
+    # The student's lesson with another teacher at a time this teacher has free.
+    other = make_booking(TeacherFactory(), confirmed.student, another_slot(confirmed))
+    client.force_login(admin_user)
+    moved_onto_own = client.post(page_url(confirmed), {"slot": other.start.isoformat()})
+    assert b"The student already has a lesson at this time" in moved_onto_own.content
+    same_time = client.post(page_url(confirmed), {"slot": confirmed.start.isoformat()})
+    assert b"The lesson is already at this time" in same_time.content
