@@ -120,13 +120,30 @@ class ActionForm(forms.Form):
     refund = forms.BooleanField(label="Refund the student", required=False, initial=True)
 
 
-class BookingActionView(WagtailAdminTemplateMixin, FormView):
+class BookingPageMixin(WagtailAdminTemplateMixin):
+    """An admin page about one booking (``self.booking``): its breadcrumbs lead back to the
+    bookings and to the booking's own page."""
+
+    url_namespace = None
+    header_icon = "date"
+
+    def inspect_url(self):
+        return reverse(f"{self.url_namespace}:inspect", args=(self.booking.pk,))
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(f"{self.url_namespace}:index"), "label": "Bookings"},
+            {"url": self.inspect_url(), "label": str(self.booking)},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+
+class BookingActionView(BookingPageMixin, FormView):
     """Confirm and run one transition as the admin; errors come back as messages."""
 
     template_name = "booking/admin/action.html"
     form_class = ActionForm
-    url_namespace = None
-    header_icon = "date"
 
     def dispatch(self, request, *args, **kwargs):
         if not roles.is_admin(request.user):
@@ -155,9 +172,6 @@ class BookingActionView(WagtailAdminTemplateMixin, FormView):
             inspect_url=self.inspect_url(),
         )
         return context
-
-    def inspect_url(self):
-        return reverse(f"{self.url_namespace}:inspect", args=(self.booking.pk,))
 
     def form_valid(self, form):
         """Run the transition; one the table refuses comes back as its message."""
@@ -219,7 +233,7 @@ def slot_choices(slots, zone):
     return list(days.items())
 
 
-class BookingRescheduleView(WagtailAdminTemplateMixin, FormView):
+class BookingRescheduleView(BookingPageMixin, FormView):
     """Move a paid or confirmed lesson to another free time of its teacher, as the admin
     (``services.reschedule_booking``, the "reschedule" row of the status table: the same
     rules as the student's own move, the teacher confirms again, both get an email). The
@@ -228,8 +242,6 @@ class BookingRescheduleView(WagtailAdminTemplateMixin, FormView):
 
     template_name = "booking/admin/reschedule.html"
     form_class = RescheduleForm
-    url_namespace = None
-    header_icon = "date"
 
     def dispatch(self, request, *args, **kwargs):
         if not roles.is_admin(request.user):
@@ -244,9 +256,6 @@ class BookingRescheduleView(WagtailAdminTemplateMixin, FormView):
             return redirect(self.inspect_url())
         self.zone = zone_of(request.user)
         return super().dispatch(request, *args, **kwargs)
-
-    def inspect_url(self):
-        return reverse(f"{self.url_namespace}:inspect", args=(self.booking.pk,))
 
     def page_number(self):
         pages = max(1, self.booking_settings.horizon_weeks * 7 // RESCHEDULE_PAGE_DAYS + 1)
@@ -263,10 +272,10 @@ class BookingRescheduleView(WagtailAdminTemplateMixin, FormView):
         number, _pages = self.page_number()
         now = timezone.now()
         start = now + timedelta(days=RESCHEDULE_PAGE_DAYS * (number - 1))
+        self.days = (start, start + timedelta(days=RESCHEDULE_PAGE_DAYS))
         slots = available_slots(
             self.booking.teacher,
-            start,
-            start + timedelta(days=RESCHEDULE_PAGE_DAYS),
+            *self.days,
             viewer=self.booking.student,
             now=now,
             settings=self.booking_settings,
@@ -286,7 +295,9 @@ class BookingRescheduleView(WagtailAdminTemplateMixin, FormView):
             student_zone=zone_of(self.booking.student).key,
             teacher_zone=zone_of(self.booking.teacher).key,
             has_slots=bool(self.slots),
-            page_days=RESCHEDULE_PAGE_DAYS,
+            days_text=" to ".join(
+                date_format(moment.astimezone(self.zone), "l j F Y") for moment in self.days
+            ),
             earlier_url=f"?page={number - 1}" if number > 1 else "",
             later_url=f"?page={number + 1}" if number < pages else "",
         )

@@ -128,3 +128,12 @@ def test_the_refusals_speak_to_the_admin(client, admin_user, confirmed):
     assert b"The student already has a lesson at this time" in moved_onto_own.content
     same_time = client.post(page_url(confirmed), {"slot": confirmed.start.isoformat()})
     assert b"The lesson is already at this time" in same_time.content
+
+
+@pytest.mark.parametrize("action", ["reschedule", "cancel"])
+def test_booking_pages_lead_back_to_the_booking_and_the_list(client, admin_user, confirmed, action):
+    client.force_login(admin_user)
+    html = client.get(f"/admin/bookings/action/{confirmed.pk}/{action}/").content.decode()
+    assert f'href="/admin/bookings/inspect/{confirmed.pk}/"' in html
+    assert 'href="/admin/bookings/"' in html
+    assert "Free times from" in html or action != "reschedule"
