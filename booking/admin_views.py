@@ -121,11 +121,27 @@ class ActionForm(forms.Form):
 
 
 class BookingPageMixin(WagtailAdminTemplateMixin):
-    """An admin page about one booking (``self.booking``): its breadcrumbs lead back to the
-    bookings and to the booking's own page."""
+    """An admin page about one booking (``self.booking``), for admins only: what the page
+    would do that the booking's state rules out now (``refusal()``, an old link or a second
+    tab) is a message on the booking's own page; its breadcrumbs lead back to the bookings
+    and to that page."""
 
     url_namespace = None
     header_icon = "date"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not roles.is_admin(request.user):
+            raise PermissionDenied
+        self.booking = get_object_or_404(Booking.objects.with_people(), pk=kwargs["pk"])
+        refusal = self.refusal()
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(self.inspect_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def refusal(self):
+        """Why this page cannot act on ``self.booking`` now ("" when it can)."""
+        return ""
 
     def inspect_url(self):
         return reverse(f"{self.url_namespace}:inspect", args=(self.booking.pk,))
@@ -145,20 +161,12 @@ class BookingActionView(BookingPageMixin, FormView):
     template_name = "booking/admin/action.html"
     form_class = ActionForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if not roles.is_admin(request.user):
-            raise PermissionDenied
-        self.booking = get_object_or_404(Booking.objects.with_people(), pk=kwargs["pk"])
-        self.action = kwargs["action"]
+    def refusal(self):
+        self.action = self.kwargs["action"]
         self.transition = TRANSITIONS.get(self.action)
         if self.transition is None or not self.transition.admin_label:
             raise PermissionDenied
-        refusal = self.transition.refusal(request.user, self.booking, timezone.now())
-        if refusal:
-            # An action the table does not offer now (an old link, a second tab): say why.
-            messages.error(request, refusal)
-            return redirect(self.inspect_url())
-        return super().dispatch(request, *args, **kwargs)
+        return self.transition.refusal(self.request.user, self.booking, timezone.now())
 
     def get_page_title(self):
         return f"{self.transition.admin_label}: {self.booking}"
@@ -243,19 +251,12 @@ class BookingRescheduleView(BookingPageMixin, FormView):
     template_name = "booking/admin/reschedule.html"
     form_class = RescheduleForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if not roles.is_admin(request.user):
-            raise PermissionDenied
-        self.booking = get_object_or_404(Booking.objects.with_people(), pk=kwargs["pk"])
+    def refusal(self):
         self.booking_settings = BookingSettings.current()
-        refusal = TRANSITIONS["reschedule"].refusal(
-            request.user, self.booking, timezone.now()
+        self.zone = zone_of(self.request.user)
+        return TRANSITIONS["reschedule"].refusal(
+            self.request.user, self.booking, timezone.now()
         ) or self.booking.reschedule_refusal(booking_settings=self.booking_settings)
-        if refusal:
-            messages.error(request, refusal)
-            return redirect(self.inspect_url())
-        self.zone = zone_of(request.user)
-        return super().dispatch(request, *args, **kwargs)
 
     def page_number(self):
         pages = max(1, self.booking_settings.horizon_weeks * 7 // RESCHEDULE_PAGE_DAYS + 1)

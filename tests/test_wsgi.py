@@ -4,11 +4,8 @@ objects (the 80 to 100 ms pauses docs/benchmarks.md measured)."""
 
 import json
 import os
-import subprocess
-import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.support.production_env import run_python
 
 PROBE = """
 import gc, json, sys
@@ -23,15 +20,8 @@ print(json.dumps({
 
 def test_the_wsgi_module_imports_the_views_and_freezes_them():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "site_config.settings.test"}
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
+    result = run_python(PROBE, env, timeout=120)
+    assert result.returncode == 0, result.stderr
     probe = json.loads(result.stdout.strip().splitlines()[-1])
     assert probe["callable"]
     assert probe["views_loaded"]
