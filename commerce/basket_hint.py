@@ -9,7 +9,7 @@ templatetag ``basket_count``) and clears the flag once it finds no pack: a pack 
 taken out or paid from another device is never shown for more than that one page.
 """
 
-from .models import OrderItem, OrderStatus
+from .services import basket_pack_items
 
 SESSION_KEY = "commerce_basket_packs"
 
@@ -31,7 +31,5 @@ def basket_may_hold_packs(session):
 
 def note_packs_at_login(request, user):
     """At login: remember a pack already in the student's open order, if any (one query)."""
-    if OrderItem.objects.filter(
-        order__student=user, order__status=OrderStatus.OPEN, pack__isnull=False
-    ).exists():
+    if basket_pack_items(user).exists():
         note_packs(request.session)

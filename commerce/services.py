@@ -84,7 +84,7 @@ _basket_lesson_ids = CompiledQuery(
 )
 
 
-def _pack_items(student):
+def basket_pack_items(student):
     """The pack lines of the student's open order (``basket_packs``, unpriced)."""
     return OrderItem.objects.filter(
         order__student=student, order__status=OrderStatus.OPEN, pack__isnull=False
@@ -100,7 +100,10 @@ _basket_line_kinds = CompiledQuery(
         .annotate(kind=Value("lesson"))
         .values_list("kind")
         .union(
-            _pack_items(student_b).order_by().annotate(kind=Value("pack")).values_list("kind"),
+            basket_pack_items(student_b)
+            .order_by()
+            .annotate(kind=Value("pack"))
+            .values_list("kind"),
             all=True,
         )
     ),
@@ -173,7 +176,7 @@ def basket_lessons(student, now=None):
 def basket_packs(student):
     """The packs in the student's basket: pack lines of their open order, each priced at
     the pack's current price (``price_cents`` set from it, not saved)."""
-    items = list(_pack_items(student).select_related("pack").order_by("pk"))
+    items = list(basket_pack_items(student).select_related("pack").order_by("pk"))
     for item in items:
         item.price_cents = item.pack.price_cents
     return items
